@@ -1,0 +1,122 @@
+#include "newsearch/doc_data.h"
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "absl/strings/str_cat.h"
+#include "newsearch/dates.h"
+
+namespace newsearch {
+namespace {
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void PutString(Writer& w, const char* key, const std::string& value) {
+  if (value.empty()) return;
+  w.Key(key);
+  w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+}
+
+void PutList(Writer& w, const char* key, const std::vector<std::string>& v) {
+  if (v.empty()) return;
+  w.Key(key);
+  w.StartArray();
+  for (const std::string& s : v) {
+    w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+  }
+  w.EndArray();
+}
+
+void PutTime(Writer& w, const char* key, const std::optional<Timestamp>& t) {
+  if (!t) return;
+  const std::string text = FormatTimestamp(*t);
+  PutString(w, key, text);
+}
+
+std::string GetString(const rapidjson::Value& obj, const char* key) {
+  auto it = obj.FindMember(key);
+  if (it == obj.MemberEnd() || !it->value.IsString()) return "";
+  return std::string(it->value.GetString(), it->value.GetStringLength());
+}
+
+std::vector<std::string> GetList(const rapidjson::Value& obj,
+                                 const char* key) {
+  std::vector<std::string> out;
+  auto it = obj.FindMember(key);
+  if (it == obj.MemberEnd() || !it->value.IsArray()) return out;
+  for (const auto& item : it->value.GetArray()) {
+    if (item.IsString()) out.emplace_back(item.GetString(), item.GetStringLength());
+  }
+  return out;
+}
+
+std::optional<Timestamp> GetTime(const rapidjson::Value& obj,
+                                 const char* key) {
+  const std::string text = GetString(obj, key);
+  if (text.empty()) return std::nullopt;
+  absl::StatusOr<Timestamp> t = ParseTimestamp(text);
+  if (!t.ok()) return std::nullopt;
+  return *t;
+}
+
+}  // namespace
+
+std::string EncodeDocData(const NewsDocument& doc) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  PutString(w, "id", doc.id);
+  w.Key("kind");
+  w.String(KindName(doc.kind).data());
+  PutString(w, "title", doc.title);
+  PutString(w, "summary", doc.summary);
+  PutString(w, "body", doc.body);
+  PutString(w, "url", doc.url);
+  PutTime(w, "published", doc.published);
+  PutTime(w, "updated", doc.updated);
+  PutList(w, "topics", doc.topics);
+  PutList(w, "authors", doc.authors);
+  PutList(w, "places", doc.places);
+  PutString(w, "section", doc.section);
+  PutString(w, "source", doc.source);
+  PutString(w, "language", doc.language);
+  PutString(w, "story", doc.story_key);
+  if (doc.reading_minutes > 0) {
+    w.Key("reading_minutes");
+    w.Int(doc.reading_minutes);
+  }
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+absl::StatusOr<NewsDocument> DecodeDocData(absl::string_view data) {
+  rapidjson::Document json;
+  json.Parse(data.data(), data.size());
+  if (json.HasParseError() || !json.IsObject()) {
+    return absl::DataLossError("document data is not a JSON object");
+  }
+  NewsDocument doc;
+  doc.id = GetString(json, "id");
+  doc.kind = ParseKind(GetString(json, "kind")).value_or(Kind::kArticle);
+  doc.title = GetString(json, "title");
+  doc.summary = GetString(json, "summary");
+  doc.body = GetString(json, "body");
+  doc.url = GetString(json, "url");
+  doc.published = GetTime(json, "published");
+  doc.updated = GetTime(json, "updated");
+  doc.topics = GetList(json, "topics");
+  doc.authors = GetList(json, "authors");
+  doc.places = GetList(json, "places");
+  doc.section = GetString(json, "section");
+  doc.source = GetString(json, "source");
+  doc.language = GetString(json, "language");
+  doc.story_key = GetString(json, "story");
+  auto it = json.FindMember("reading_minutes");
+  if (it != json.MemberEnd() && it->value.IsInt()) {
+    doc.reading_minutes = it->value.GetInt();
+  }
+  return doc;
+}
+
+}  // namespace newsearch

@@ -1,0 +1,29 @@
+// The document data: compact JSON of what a search result shows, stored with
+// each Xapian document so that a result needs no second lookup. The body is
+// kept too, for snippets and for rebuilding the index without the sources.
+//
+//   std::string data = EncodeDocData(doc);   // at index time
+//   ASSIGN_OR_RETURN(NewsDocument d, DecodeDocData(data));  // at search time
+//
+// Keys: id, kind, title, summary, body, url, published, updated, topics,
+// authors, places, section, source, language, story, reading_minutes; empty
+// fields are omitted. Timestamps are written by FormatTimestamp (dates.h).
+#ifndef NEWSEARCH_DOC_DATA_H_
+#define NEWSEARCH_DOC_DATA_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "newsearch/document.h"
+
+namespace newsearch {
+
+std::string EncodeDocData(const NewsDocument& doc);
+
+// Fails with DataLoss if `data` is not what EncodeDocData writes.
+absl::StatusOr<NewsDocument> DecodeDocData(absl::string_view data);
+
+}  // namespace newsearch
+
+#endif  // NEWSEARCH_DOC_DATA_H_

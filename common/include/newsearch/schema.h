@@ -1,0 +1,103 @@
+// The index schema: every term prefix, value slot and the document data, in
+// one table. Indexer and searcher both read it; nothing else names a prefix.
+//
+// Document layout (one Xapian document per article or timeline entry)
+// ---------------------------------------------------------------------
+// Terms follow omega's conventions so that xapian-delve and quest make sense
+// of the database:
+//   * Free text: title, summary and body go through Xapian::TermGenerator with
+//     positions, so phrases and NEAR work. The title is indexed unprefixed
+//     with a larger wdf increment (kTitleWeight) and once more under `S`, so a
+//     title match weighs more and `title:` can search titles alone. Stemmed
+//     forms ("Z" + stem) use the document's own language.
+//   * Boolean filters: exact, lower-cased values under the prefixes below
+//     (`XTgrain`, `XSRCreuters`). Values longer than Xapian's term limit are
+//     cut and suffixed with a hash so distinct values stay distinct.
+//   * Dates: `D`/`M`/`Y` + UTC day, month and year keys for cheap exact
+//     filters; ranges use the published value slot instead.
+//   * Identity: `Q` + id, unique per document, used by replace_document so
+//     re-indexing replaces rather than duplicates.
+// Values (slots never change meaning once released):
+//   * kSlotPublished: sortable_serialise(UTC epoch seconds): range filters,
+//     date sorting and recency.
+//   * kSlotDayKey / kSlotHourKey: "YYYYMMDD" / "YYYYMMDDHH" in UTC, so built-in
+//     ValueCountMatchSpy can count exact date histograms (also remotely).
+//   * kSlotStoryKey: the story key, for collapsing duplicate reports.
+//   * kSlotKind, kSlotSource, kSlotSection, kSlotLanguage: the normalised
+//     filter value, for facet counts.
+//   * kSlotTopic0 .. kSlotTopic0 + kTopicSlots - 1: one topic per slot, so
+//     ValueCountMatchSpy counts topics exactly without custom classes.
+// Document data: compact JSON of what a result shows (see doc_data.h).
+#ifndef NEWSEARCH_SCHEMA_H_
+#define NEWSEARCH_SCHEMA_H_
+
+#include <string>
+#include <vector>
+
+#include <xapian.h>
+
+#include "absl/strings/string_view.h"
+
+namespace newsearch {
+namespace schema {
+
+// Term prefixes.
+inline constexpr char kPrefixId[] = "Q";
+inline constexpr char kPrefixTitle[] = "S";
+inline constexpr char kPrefixKind[] = "XK";
+inline constexpr char kPrefixSource[] = "XSRC";
+inline constexpr char kPrefixTopic[] = "XT";
+inline constexpr char kPrefixSection[] = "XSEC";
+inline constexpr char kPrefixLanguage[] = "L";
+inline constexpr char kPrefixAuthor[] = "A";
+inline constexpr char kPrefixPlace[] = "XP";
+inline constexpr char kPrefixStory[] = "XSTORY";
+inline constexpr char kPrefixDay[] = "D";
+inline constexpr char kPrefixMonth[] = "M";
+inline constexpr char kPrefixYear[] = "Y";
+
+// Value slots.
+inline constexpr Xapian::valueno kSlotPublished = 0;
+inline constexpr Xapian::valueno kSlotDayKey = 1;
+inline constexpr Xapian::valueno kSlotHourKey = 2;
+inline constexpr Xapian::valueno kSlotStoryKey = 3;
+inline constexpr Xapian::valueno kSlotKind = 4;
+inline constexpr Xapian::valueno kSlotSource = 5;
+inline constexpr Xapian::valueno kSlotSection = 6;
+inline constexpr Xapian::valueno kSlotLanguage = 7;
+inline constexpr Xapian::valueno kSlotTopic0 = 10;
+inline constexpr int kTopicSlots = 4;
+
+// wdf increment of title words relative to summary and body words.
+inline constexpr Xapian::termcount kTitleWeight = 3;
+
+// Xapian rejects terms longer than 245 bytes.
+inline constexpr size_t kMaxTermBytes = 245;
+
+enum class FieldType {
+  kText,     // free text, positional, under a query prefix
+  kBoolean,  // exact filter term
+};
+
+// One row of the schema table: how a field is stored and queried.
+struct FieldSpec {
+  absl::string_view field;         // news.jsonl field name
+  absl::string_view query_prefix;  // user-facing "title:" prefix, "" if none
+  absl::string_view term_prefix;   // Xapian term prefix
+  FieldType type;
+};
+
+// The table itself, in a fixed order.
+const std::vector<FieldSpec>& Fields();
+
+// Lower-cases (Unicode) and trims a filter value, the same way for indexing
+// and querying, and bounds the resulting term to kMaxTermBytes.
+std::string BooleanTerm(absl::string_view prefix, absl::string_view value);
+
+// The unique id term; ids too long for a term are hashed.
+std::string IdTerm(absl::string_view id);
+
+}  // namespace schema
+}  // namespace newsearch
+
+#endif  // NEWSEARCH_SCHEMA_H_

@@ -1,0 +1,87 @@
+#include "newsearch/text.h"
+
+#include <unicode/locid.h>
+#include <unicode/unistr.h>
+#include <unicode/utf8.h>
+#include <xapian.h>
+
+#include <cld2/public/compact_lang_det.h>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+
+namespace newsearch {
+
+size_t FirstInvalidUtf8(absl::string_view text) {
+  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
+  const int32_t length = static_cast<int32_t>(text.size());
+  int32_t i = 0;
+  while (i < length) {
+    const int32_t start = i;
+    UChar32 c;
+    U8_NEXT(s, i, length, c);
+    if (c <= 0) return static_cast<size_t>(start);  // invalid (<0) or NUL
+  }
+  return absl::string_view::npos;
+}
+
+bool IsValidUtf8(absl::string_view text) {
+  return FirstInvalidUtf8(text) == absl::string_view::npos;
+}
+
+std::string NormalizeFilterValue(absl::string_view value) {
+  std::string collapsed;
+  for (absl::string_view word :
+       absl::StrSplit(value, absl::ByAnyChar(" \t\r\n"), absl::SkipEmpty())) {
+    if (!collapsed.empty()) collapsed.push_back(' ');
+    collapsed.append(word.data(), word.size());
+  }
+  std::string out;
+  icu::UnicodeString::fromUTF8(icu::StringPiece(collapsed.data(),
+                                                collapsed.size()))
+      .toLower(icu::Locale::getRoot())
+      .toUTF8String(out);
+  return out;
+}
+
+uint64_t StableHash64(absl::string_view data) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : data) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
+std::string HexHash(absl::string_view data) {
+  return absl::StrFormat("%016x", StableHash64(data));
+}
+
+std::string DetectLanguage(absl::string_view text) {
+  if (text.empty()) return "";
+  bool reliable = false;
+  const CLD2::Language lang = CLD2::DetectLanguage(
+      text.data(), static_cast<int>(text.size()), /*is_plain_text=*/true,
+      &reliable);
+  if (!reliable || lang == CLD2::UNKNOWN_LANGUAGE) return "";
+  return PrimaryLanguage(CLD2::LanguageCode(lang));
+}
+
+std::string PrimaryLanguage(absl::string_view tag) {
+  const size_t dash = tag.find_first_of("-_");
+  return absl::AsciiStrToLower(tag.substr(0, dash));
+}
+
+std::string StemmerLanguage(absl::string_view tag) {
+  const std::string primary = PrimaryLanguage(tag);
+  if (primary.empty() || primary == "none") return "english";
+  try {
+    Xapian::Stem probe(primary);  // accepts ISO 639-1 codes it can stem
+    return primary;
+  } catch (const Xapian::InvalidArgumentError&) {
+    return "english";
+  }
+}
+
+}  // namespace newsearch

@@ -1,0 +1,95 @@
+#include "indexer/document_builder.h"
+
+#include "absl/strings/str_cat.h"
+#include "newsearch/dates.h"
+#include "newsearch/doc_data.h"
+#include "newsearch/schema.h"
+#include "newsearch/text.h"
+
+namespace newsearch {
+namespace {
+
+// Keeps phrases from matching across the end of one field and the start of
+// the next.
+constexpr Xapian::termpos kFieldGap = 100;
+
+void AddFilter(Xapian::Document& xdoc, absl::string_view prefix,
+               absl::string_view value, Xapian::valueno slot) {
+  if (value.empty()) return;
+  const std::string term = schema::BooleanTerm(prefix, value);
+  xdoc.add_boolean_term(term);
+  if (slot != Xapian::BAD_VALUENO) xdoc.add_value(slot, term.substr(prefix.size()));
+}
+
+void AddFilters(Xapian::Document& xdoc, const NewsDocument& doc) {
+  AddFilter(xdoc, schema::kPrefixKind, KindName(doc.kind), schema::kSlotKind);
+  AddFilter(xdoc, schema::kPrefixSource, doc.source, schema::kSlotSource);
+  AddFilter(xdoc, schema::kPrefixSection, doc.section, schema::kSlotSection);
+  AddFilter(xdoc, schema::kPrefixLanguage, doc.language, schema::kSlotLanguage);
+  AddFilter(xdoc, schema::kPrefixStory, doc.story_key, schema::kSlotStoryKey);
+  for (size_t i = 0; i < doc.topics.size(); ++i) {
+    const Xapian::valueno slot =
+        i < static_cast<size_t>(schema::kTopicSlots)
+            ? schema::kSlotTopic0 + static_cast<Xapian::valueno>(i)
+            : Xapian::BAD_VALUENO;
+    AddFilter(xdoc, schema::kPrefixTopic, doc.topics[i], slot);
+  }
+  for (const std::string& author : doc.authors) {
+    AddFilter(xdoc, schema::kPrefixAuthor, author, Xapian::BAD_VALUENO);
+  }
+  for (const std::string& place : doc.places) {
+    AddFilter(xdoc, schema::kPrefixPlace, place, Xapian::BAD_VALUENO);
+  }
+}
+
+void AddDates(Xapian::Document& xdoc, const NewsDocument& doc) {
+  if (!doc.published) return;
+  const absl::Time t = doc.published->time;
+  xdoc.add_value(schema::kSlotPublished,
+                 Xapian::sortable_serialise(
+                     static_cast<double>(absl::ToUnixSeconds(t))));
+  const std::string day = DayKey(t);
+  xdoc.add_value(schema::kSlotDayKey, day);
+  if (doc.published->precision != TimePrecision::kDay) {
+    xdoc.add_value(schema::kSlotHourKey, HourKey(t));
+  }
+  xdoc.add_boolean_term(absl::StrCat(schema::kPrefixDay, day));
+  xdoc.add_boolean_term(absl::StrCat(schema::kPrefixMonth, MonthKey(t)));
+  xdoc.add_boolean_term(absl::StrCat(schema::kPrefixYear, YearKey(t)));
+}
+
+}  // namespace
+
+DocumentBuilder::DocumentBuilder() {
+  term_generator_.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+}
+
+const Xapian::Stem& DocumentBuilder::StemmerFor(const std::string& language) {
+  auto it = stemmers_.find(language);
+  if (it == stemmers_.end()) {
+    it = stemmers_.emplace(language, Xapian::Stem(StemmerLanguage(language)))
+             .first;
+  }
+  return it->second;
+}
+
+Xapian::Document DocumentBuilder::Build(const NewsDocument& doc) {
+  Xapian::Document xdoc;
+  term_generator_.set_document(xdoc);
+  term_generator_.set_stemmer(StemmerFor(doc.language));
+  term_generator_.index_text(doc.title, schema::kTitleWeight);
+  term_generator_.increase_termpos(kFieldGap);
+  term_generator_.index_text(doc.title, 1, schema::kPrefixTitle);
+  term_generator_.increase_termpos(kFieldGap);
+  term_generator_.index_text(doc.summary);
+  term_generator_.increase_termpos(kFieldGap);
+  term_generator_.index_text(doc.body);
+
+  xdoc.add_boolean_term(schema::IdTerm(doc.id));
+  AddFilters(xdoc, doc);
+  AddDates(xdoc, doc);
+  xdoc.set_data(EncodeDocData(doc));
+  return xdoc;
+}
+
+}  // namespace newsearch

@@ -1,0 +1,59 @@
+// Writes prepared NewsDocuments into a Xapian database, replacing any document
+// with the same id (the `Q` term), and commits in batches.
+//
+//   ASSIGN_OR_RETURN(auto writer, IndexWriter::Open("news.db", {}));
+//   ASSIGN_OR_RETURN(IndexWriter::Outcome o, writer->Add(doc));
+//   RETURN_IF_ERROR(writer->Commit());
+//
+// One IndexWriter holds Xapian's write lock on the database; a second writer
+// gets kUnavailable. Readers see only committed batches, never a half-written
+// one. Not thread-safe. Destroying the writer commits what is pending.
+#ifndef NEWSEARCH_INDEXER_INDEX_WRITER_H_
+#define NEWSEARCH_INDEXER_INDEX_WRITER_H_
+
+#include <memory>
+#include <string>
+
+#include <xapian.h>
+
+#include "absl/status/statusor.h"
+#include "indexer/document_builder.h"
+#include "newsearch/document.h"
+
+namespace newsearch {
+
+struct IndexWriterOptions {
+  // Documents per commit: bounds memory and what a crash can lose.
+  int batch_size = 20000;
+};
+
+class IndexWriter {
+ public:
+  enum class Outcome { kAdded, kReplaced };
+
+  // Opens `path`, creating the database if it does not exist.
+  static absl::StatusOr<std::unique_ptr<IndexWriter>> Open(
+      const std::string& path, const IndexWriterOptions& options);
+
+  IndexWriter(const IndexWriter&) = delete;
+  IndexWriter& operator=(const IndexWriter&) = delete;
+  ~IndexWriter();
+
+  // `doc` must have been through PrepareDocument (identity.h).
+  absl::StatusOr<Outcome> Add(const NewsDocument& doc);
+  absl::Status Commit();
+
+  Xapian::doccount doc_count() const { return db_.get_doccount(); }
+
+ private:
+  IndexWriter(Xapian::WritableDatabase db, const IndexWriterOptions& options);
+
+  Xapian::WritableDatabase db_;
+  IndexWriterOptions options_;
+  DocumentBuilder builder_;
+  int pending_ = 0;
+};
+
+}  // namespace newsearch
+
+#endif  // NEWSEARCH_INDEXER_INDEX_WRITER_H_

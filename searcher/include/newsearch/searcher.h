@@ -1,0 +1,102 @@
+// The searcher library: opens a newsearch database (a Xapian database
+// directory or stub file) and answers SearchRequests with ranked, dated
+// results and highlighted snippets. It does not depend on the indexer.
+//
+//   ASSIGN_OR_RETURN(std::unique_ptr<Searcher> searcher,
+//                    Searcher::Open("news.db"));
+//   SearchRequest request;
+//   request.query = "peace talks date:2025-12-01..";
+//   ASSIGN_OR_RETURN(SearchResponse response, searcher->Search(request));
+//   for (const SearchResult& r : response.results) use(r.title, r.snippet);
+//
+// Errors are absl::Status: kInvalidArgument for a malformed query or request,
+// kNotFound for a missing database, kDataLoss for a corrupt one.
+//
+// Thread safety: a Searcher holds one Xapian::Database, which is not safe for
+// concurrent use, so a Searcher must not be used by two threads at once; open
+// one per thread (opening is cheap). The caller owns the Searcher.
+// Consistency: a Searcher sees the database as of its last (re)open. When the
+// indexer commits meanwhile, Search() reopens and retries once on Xapian's
+// DatabaseModifiedError, so it never returns a half-written state; call
+// Reopen() to pick up new commits eagerly.
+#ifndef NEWSEARCH_SEARCHER_H_
+#define NEWSEARCH_SEARCHER_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <xapian.h>
+
+#include "absl/status/statusor.h"
+#include "newsearch/document.h"
+
+namespace newsearch {
+
+enum class SortOrder {
+  kRelevance,  // BM25; the title weighs kTitleWeight times more
+  kNewest,     // published, newest first; undated last; ties by relevance
+  kOldest,     // published, oldest first; ties by relevance
+};
+
+struct SearchRequest {
+  // Xapian QueryParser syntax plus newsearch's prefixes (title: topic: kind:
+  // source: section: lang: author: place: story: id:) and date ranges
+  // (date:2025-12-01..2025-12-21, either end open, or date:2025-12-21).
+  std::string query;
+  SortOrder sort = SortOrder::kRelevance;
+  int offset = 0;
+  int limit = 10;
+  std::string time_zone = "UTC";  // IANA zone in which dates are read
+  std::string language = "en";    // stemmer for the query's words
+  int snippet_length = 240;       // characters of a snippet, about
+  std::string highlight_start = "<mark>";
+  std::string highlight_end = "</mark>";
+};
+
+struct SearchResult {
+  int rank = 0;  // 1-based, counting from offset 0
+  double score = 0;
+  std::string snippet;  // best-matching text with the matches highlighted
+  NewsDocument document;  // as stored (see doc_data.h), body included
+};
+
+struct SearchResponse {
+  std::string query;
+  int64_t total = 0;  // number of matching documents
+  bool total_exact = true;
+  int offset = 0;
+  int limit = 0;
+  std::vector<SearchResult> results;
+  std::optional<std::string> suggestion;  // did-you-mean, when there is one
+  double took_ms = 0;
+};
+
+// Limits on a request, to keep one request from monopolising the server.
+inline constexpr int kMaxLimit = 1000;
+inline constexpr int kMaxOffset = 100000;
+
+class Searcher {
+ public:
+  static absl::StatusOr<std::unique_ptr<Searcher>> Open(const std::string& path);
+
+  absl::StatusOr<SearchResponse> Search(const SearchRequest& request);
+
+  // Picks up the latest commit.
+  absl::Status Reopen();
+
+  Xapian::doccount doc_count() const { return db_.get_doccount(); }
+
+ private:
+  explicit Searcher(Xapian::Database db, std::string path);
+  absl::StatusOr<SearchResponse> SearchOnce(const SearchRequest& request);
+
+  Xapian::Database db_;
+  std::string path_;
+};
+
+}  // namespace newsearch
+
+#endif  // NEWSEARCH_SEARCHER_H_

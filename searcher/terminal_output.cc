@@ -1,0 +1,70 @@
+#include "searcher/terminal_output.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_replace.h"
+#include "newsearch/dates.h"
+
+namespace newsearch {
+namespace {
+
+constexpr char kBold[] = "\x1b[1m";
+constexpr char kDim[] = "\x1b[2m";
+constexpr char kReset[] = "\x1b[0m";
+
+// MSet::snippet() escapes text for HTML; a terminal wants it back.
+std::string UnescapeSnippet(const std::string& snippet) {
+  return absl::StrReplaceAll(snippet, {{"&lt;", "<"},
+                                       {"&gt;", ">"},
+                                       {"&quot;", "\""},
+                                       {"&#39;", "'"},
+                                       {"&amp;", "&"}});
+}
+
+std::string DateLine(const NewsDocument& doc) {
+  if (!doc.published) return "undated";
+  if (doc.published->precision == TimePrecision::kDay) {
+    return FormatTimestamp(*doc.published);
+  }
+  return absl::FormatTime("%Y-%m-%d %H:%M UTC", doc.published->time,
+                          absl::UTCTimeZone());
+}
+
+}  // namespace
+
+TerminalMarks TerminalHighlight(bool color) {
+  if (color) return {kBold, kReset};
+  return {"*", "*"};
+}
+
+std::string FormatForTerminal(const SearchResponse& response, bool color) {
+  std::string out;
+  if (response.total == 0) {
+    absl::StrAppend(&out, "No results for '", response.query, "'.\n");
+    return out;
+  }
+  const int64_t first = response.offset + 1;
+  const int64_t last = response.offset + static_cast<int64_t>(response.results.size());
+  absl::StrAppendFormat(&out, "%d result%s for '%s'", response.total,
+                        response.total == 1 ? "" : "s", response.query);
+  if (!response.results.empty()) {
+    absl::StrAppendFormat(&out, " (showing %d-%d)", first, last);
+  }
+  absl::StrAppendFormat(&out, ", %.1f ms\n", response.took_ms);
+  for (const SearchResult& r : response.results) {
+    const NewsDocument& doc = r.document;
+    absl::StrAppendFormat(&out, "\n%3d. %s%s%s\n", r.rank, color ? kBold : "",
+                          doc.title.empty() ? "(untitled)" : doc.title,
+                          color ? kReset : "");
+    std::string meta = absl::StrCat(DateLine(doc), " | ", KindName(doc.kind));
+    if (!doc.source.empty()) absl::StrAppend(&meta, " | ", doc.source);
+    absl::StrAppendFormat(&meta, " | score %.2f", r.score);
+    absl::StrAppend(&out, "     ", color ? kDim : "", meta, color ? kReset : "", "\n");
+    if (!r.snippet.empty()) {
+      absl::StrAppend(&out, "     ", UnescapeSnippet(r.snippet), "\n");
+    }
+  }
+  return out;
+}
+
+}  // namespace newsearch

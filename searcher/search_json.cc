@@ -43,6 +43,12 @@ void WriteResult(Writer& w, const SearchResult& result) {
   StringOrNull(w, "language", doc.language);
   StringOrNull(w, "story", doc.story_key);
   StringOrNull(w, "summary", doc.summary);
+  w.Key("reading_minutes");
+  if (doc.reading_minutes > 0) {
+    w.Int(doc.reading_minutes);
+  } else {
+    w.Null();
+  }
   w.Key("score");
   w.Double(result.score);
   w.Key("snippet");

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
 #include "newsearch/dates.h"
 
 namespace newsearch {
@@ -12,13 +13,21 @@ constexpr char kBold[] = "\x1b[1m";
 constexpr char kDim[] = "\x1b[2m";
 constexpr char kReset[] = "\x1b[0m";
 
-// MSet::snippet() escapes text for HTML; a terminal wants it back.
+// MSet::snippet() escapes text for HTML and keeps the body's line breaks; a
+// terminal wants plain text on one line.
 std::string UnescapeSnippet(const std::string& snippet) {
-  return absl::StrReplaceAll(snippet, {{"&lt;", "<"},
-                                       {"&gt;", ">"},
-                                       {"&quot;", "\""},
-                                       {"&#39;", "'"},
-                                       {"&amp;", "&"}});
+  const std::string text = absl::StrReplaceAll(snippet, {{"&lt;", "<"},
+                                                         {"&gt;", ">"},
+                                                         {"&quot;", "\""},
+                                                         {"&#39;", "'"},
+                                                         {"&amp;", "&"}});
+  std::string out;
+  for (absl::string_view word :
+       absl::StrSplit(text, absl::ByAnyChar(" \t\r\n"), absl::SkipEmpty())) {
+    if (!out.empty()) out.push_back(' ');
+    out.append(word.data(), word.size());
+  }
+  return out;
 }
 
 std::string DateLine(const NewsDocument& doc) {

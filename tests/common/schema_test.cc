@@ -1,0 +1,52 @@
+#include "newsearch/schema.h"
+
+#include <set>
+
+#include "gtest/gtest.h"
+#include "newsearch/text.h"
+
+namespace newsearch {
+namespace {
+
+TEST(SchemaTest, PrefixesAndQueryNamesAreUnique) {
+  std::set<std::string> prefixes, names;
+  for (const schema::FieldSpec& field : schema::Fields()) {
+    EXPECT_TRUE(prefixes.insert(std::string(field.term_prefix)).second)
+        << field.term_prefix;
+    EXPECT_TRUE(names.insert(std::string(field.query_prefix)).second)
+        << field.query_prefix;
+  }
+}
+
+TEST(SchemaTest, TopicSlotsDoNotOverlapOtherSlots) {
+  for (Xapian::valueno slot :
+       {schema::kSlotPublished, schema::kSlotDayKey, schema::kSlotHourKey,
+        schema::kSlotStoryKey, schema::kSlotKind, schema::kSlotSource,
+        schema::kSlotSection, schema::kSlotLanguage}) {
+    EXPECT_LT(slot, schema::kSlotTopic0);
+  }
+}
+
+TEST(SchemaTest, BooleanTermsAreNormalised) {
+  EXPECT_EQ(schema::BooleanTerm(schema::kPrefixTopic, " Grain "), "XTgrain");
+  EXPECT_EQ(schema::BooleanTerm(schema::kPrefixSource, "Euronews"), "XSRCeuronews");
+  EXPECT_EQ(schema::IdTerm("reuters-1"), "Qreuters-1");
+}
+
+TEST(SchemaTest, LongValuesStayUnderTheTermLimitAndDistinct) {
+  const std::string a(400, 'a');
+  const std::string b = std::string(399, 'a') + "b";
+  const std::string ta = schema::BooleanTerm(schema::kPrefixTopic, a);
+  const std::string tb = schema::BooleanTerm(schema::kPrefixTopic, b);
+  EXPECT_LE(ta.size(), schema::kMaxTermBytes);
+  EXPECT_LE(tb.size(), schema::kMaxTermBytes);
+  EXPECT_NE(ta, tb);
+  // A long multi-byte value is not cut inside a character.
+  std::string accents;
+  for (int i = 0; i < 200; ++i) accents += "é";
+  EXPECT_TRUE(IsValidUtf8(schema::IdTerm(accents)));
+  EXPECT_LE(schema::IdTerm(accents).size(), schema::kMaxTermBytes);
+}
+
+}  // namespace
+}  // namespace newsearch

@@ -1,0 +1,150 @@
+// The seed page (../shared/seeds/000_e01438675c5492c1.txt): one article and
+// fourteen timeline entries, with the fields issue #2 fixes.
+#include <rapidjson/document.h>
+#include <xapian.h>
+
+#include <map>
+
+#include "absl/strings/match.h"
+#include "gtest/gtest.h"
+#include "newsearch/doc_data.h"
+#include "newsearch/dates.h"
+#include "tests/test_util.h"
+
+namespace newsearch {
+namespace {
+
+using testing::Quote;
+using testing::RunCommand;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+class SeedPageTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    const std::string seed = testing::SharedFile("seeds/000_e01438675c5492c1.txt");
+    if (seed.empty()) return;
+    db_ = new std::string(testing::MakeTempDir("seed") + "/db");
+    testing::CommandResult r =
+        RunCommand(testing::NewsindexPath() + " --db " + Quote(*db_) + " " + Quote(seed));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    ASSERT_THAT(r.err, HasSubstr("15 indexed (15 new, 0 replaced), 0 skipped"));
+    Xapian::Database db(*db_);
+    for (Xapian::PostingIterator it = db.postlist_begin(""); it != db.postlist_end("");
+         ++it) {
+      NewsDocument doc = *DecodeDocData(db.get_document(*it).get_data());
+      docs_->emplace(doc.title + "|" + std::string(KindName(doc.kind)), doc);
+    }
+  }
+  void SetUp() override {
+    if (db_ == nullptr) GTEST_FAIL() << "seed page missing (see above)";
+  }
+  static const NewsDocument& Get(const std::string& title, Kind kind) {
+    auto it = docs_->find(title + "|" + std::string(KindName(kind)));
+    if (it == docs_->end()) throw std::runtime_error("no document titled " + title);
+    return it->second;
+  }
+
+  static std::string* db_;
+  static std::map<std::string, NewsDocument>* docs_;
+};
+
+std::string* SeedPageTest::db_ = nullptr;
+std::map<std::string, NewsDocument>* SeedPageTest::docs_ =
+    new std::map<std::string, NewsDocument>;
+
+constexpr char kArticleTitle[] =
+    "US and Russian officials continue Ukraine peace talks for second day in Miami";
+
+TEST_F(SeedPageTest, OneArticleAndFourteenTimelineEntries) {
+  int articles = 0, entries = 0;
+  for (const auto& [key, doc] : *docs_) {
+    (doc.kind == Kind::kArticle ? articles : entries)++;
+  }
+  EXPECT_EQ(articles, 1);
+  EXPECT_EQ(entries, 14);
+  // The same counts through the search program.
+  for (const auto& [kind, count] : {std::pair<std::string, int>{"article", 1},
+                                    {"timeline", 14}}) {
+    testing::CommandResult r = RunCommand(testing::NewsearchPath() + " --db " + Quote(*db_) +
+                                   " --json --limit 0 kind:" + kind);
+    rapidjson::Document json;
+    json.Parse(r.out.c_str());
+    ASSERT_FALSE(json.HasParseError()) << r.out << r.err;
+    EXPECT_EQ(json["total"]["value"].GetInt(), count) << kind;
+  }
+}
+
+TEST_F(SeedPageTest, ArticleFields) {
+  const NewsDocument& article = Get(kArticleTitle, Kind::kArticle);
+  // 00:01 in Paris on 2025-12-21 (UTC+1), stored as UTC.
+  EXPECT_EQ(FormatTimestamp(*article.published), "2025-12-20T23:01:00Z");
+  EXPECT_EQ(article.reading_minutes, 3);
+  EXPECT_EQ(article.source, "euronews");
+  EXPECT_EQ(article.language, "en");
+  EXPECT_TRUE(absl::StartsWith(article.body, "Washington has proposed the first"));
+  EXPECT_THAT(article.body,
+              HasSubstr("\n\nZelenskyy: 'It must not be a rhetorical or political game'\n\n"));
+  EXPECT_THAT(article.body, HasSubstr("\n\nUkrainian, EU and American partners met on Friday\n\n"));
+  EXPECT_TRUE(absl::EndsWith(article.body, "suffer heavy losses."));
+  for (const char* sponsor : {"Logo", "Pasino", "Nextory", "in partnership with"}) {
+    EXPECT_THAT(article.body, Not(HasSubstr(sponsor)));
+  }
+}
+
+TEST_F(SeedPageTest, TimelineEntryFields) {
+  const NewsDocument& israel = Get(
+      "Israel\xE2\x80\x99s approves proposal for 19 new Jewish settlements in West Bank",
+      Kind::kTimeline);
+  EXPECT_EQ(FormatTimestamp(*israel.published), "2025-12-21T16:57:00Z");
+  EXPECT_EQ(israel.reading_minutes, 4);
+  EXPECT_EQ(israel.summary,
+            "The decision is a harsh blow to the Palestinian state and brings the total "
+            "number of new settlements over the past few years to 69.");
+
+  const NewsDocument& epstein =
+      Get("Dozens of Epstein files have disappeared from government website", Kind::kTimeline);
+  EXPECT_EQ(FormatTimestamp(*epstein.published), "2025-12-21T14:31:00Z");
+  EXPECT_EQ(epstein.reading_minutes, 6);
+  EXPECT_TRUE(absl::EndsWith(epstein.summary, "President Donald Trump.")) << epstein.summary;
+
+  for (const auto& [key, doc] : *docs_) {
+    if (doc.kind != Kind::kTimeline) continue;
+    EXPECT_THAT(doc.summary, Not(HasSubstr("<"))) << key;
+    EXPECT_THAT(doc.summary, Not(HasSubstr("View on euronews"))) << key;
+    EXPECT_FALSE(doc.summary.empty()) << key;
+    EXPECT_GT(doc.reading_minutes, 0) << key;
+    EXPECT_EQ(DayKey(doc.published->time + absl::Hours(1)), "20251221") << key;
+  }
+}
+
+TEST_F(SeedPageTest, ArticleAndItsOwnEntryShareAStoryKey) {
+  const NewsDocument& article = Get(kArticleTitle, Kind::kArticle);
+  const NewsDocument& entry = Get(kArticleTitle, Kind::kTimeline);
+  EXPECT_EQ(article.story_key, entry.story_key);
+  EXPECT_NE(article.id, entry.id);
+  EXPECT_EQ(entry.published, article.published);
+  for (const auto& [key, doc] : *docs_) {
+    if (doc.title != kArticleTitle) {
+      EXPECT_NE(doc.story_key, article.story_key) << key;
+    }
+  }
+  testing::CommandResult r = RunCommand(testing::NewsearchPath() + " --db " + Quote(*db_) +
+                                 " --json story:" + article.story_key);
+  rapidjson::Document json;
+  json.Parse(r.out.c_str());
+  ASSERT_FALSE(json.HasParseError()) << r.err;
+  EXPECT_EQ(json["total"]["value"].GetInt(), 2);
+}
+
+TEST_F(SeedPageTest, ReindexingReplaces) {
+  const std::string seed = testing::SharedFile("seeds/000_e01438675c5492c1.txt");
+  testing::CommandResult r =
+      RunCommand(testing::NewsindexPath() + " --db " + Quote(*db_) + " " + Quote(seed));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("15 indexed (0 new, 15 replaced)"));
+  EXPECT_EQ(Xapian::Database(*db_).get_doccount(), 15u);
+}
+
+}  // namespace
+}  // namespace newsearch

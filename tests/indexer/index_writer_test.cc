@@ -1,0 +1,95 @@
+#include "indexer/index_writer.h"
+
+#include "gtest/gtest.h"
+#include "indexer/identity.h"
+#include "newsearch/dates.h"
+#include "newsearch/doc_data.h"
+#include "newsearch/schema.h"
+#include "tests/test_util.h"
+
+namespace newsearch {
+namespace {
+
+using ::newsearch::testing::IsOk;
+using ::newsearch::testing::StatusIs;
+
+NewsDocument Prepared(std::string id, std::string title) {
+  NewsDocument doc;
+  doc.id = std::move(id);
+  doc.title = std::move(title);
+  doc.body = "Wheat exports rose sharply in March, traders said.";
+  doc.source = "Reuters";
+  doc.section = "Commodities";
+  doc.topics = {"Grain", "wheat", "trade", "ships", "ports"};
+  doc.authors = {"Jane Doe"};
+  doc.language = "en";
+  doc.published = *ParseTimestamp("1987-03-05T11:31:00Z");
+  EXPECT_THAT(PrepareDocument(&doc), IsOk());
+  return doc;
+}
+
+TEST(IndexWriterTest, StoresTermsValuesAndDataAsTheSchemaSays) {
+  const std::string path = testing::MakeTempDir("db");
+  {
+    auto writer = IndexWriter::Open(path, {});
+    ASSERT_THAT(writer, IsOk());
+    ASSERT_THAT((*writer)->Add(Prepared("r-1", "French wheat exports")), IsOk());
+    ASSERT_THAT((*writer)->Commit(), IsOk());
+  }
+  Xapian::Database db(path);
+  ASSERT_EQ(db.get_doccount(), 1u);
+  for (const char* term :
+       {"Qr-1", "XTgrain", "XTwheat", "XSRCreuters", "XSECcommodities", "XKarticle",
+        "Len", "Ajane doe", "D19870305", "M198703", "Y1987", "Sfrench", "wheat",
+        "Zwheat", "Zexport"}) {
+    EXPECT_TRUE(db.term_exists(term)) << term;
+  }
+  Xapian::Document doc = db.get_document(*db.postlist_begin("Qr-1"));
+  EXPECT_EQ(Xapian::sortable_unserialise(doc.get_value(schema::kSlotPublished)),
+            541942260.0);
+  EXPECT_EQ(doc.get_value(schema::kSlotDayKey), "19870305");
+  EXPECT_EQ(doc.get_value(schema::kSlotHourKey), "1987030511");
+  EXPECT_EQ(doc.get_value(schema::kSlotSource), "reuters");
+  EXPECT_EQ(doc.get_value(schema::kSlotTopic0), "grain");
+  EXPECT_EQ(doc.get_value(schema::kSlotTopic0 + 3), "ships");
+  EXPECT_EQ(doc.get_value(schema::kSlotTopic0 + 4), "");  // only kTopicSlots
+  EXPECT_FALSE(doc.get_value(schema::kSlotStoryKey).empty());
+  absl::StatusOr<NewsDocument> data = DecodeDocData(doc.get_data());
+  ASSERT_THAT(data, IsOk());
+  EXPECT_EQ(data->title, "French wheat exports");
+  EXPECT_EQ(data->topics.size(), 5u);
+  // Title words weigh more than body words.
+  Xapian::TermIterator t = doc.termlist_begin();
+  t.skip_to("french");
+  EXPECT_EQ(*t, "french");
+  EXPECT_EQ(t.get_wdf(), schema::kTitleWeight);
+  // Positions make phrase search possible.
+  EXPECT_TRUE(db.has_positions());
+}
+
+TEST(IndexWriterTest, SameIdReplaces) {
+  const std::string path = testing::MakeTempDir("db");
+  auto writer = IndexWriter::Open(path, {});
+  ASSERT_THAT(writer, IsOk());
+  EXPECT_EQ(*(*writer)->Add(Prepared("r-1", "First version")), IndexWriter::Outcome::kAdded);
+  EXPECT_EQ(*(*writer)->Add(Prepared("r-2", "Other")), IndexWriter::Outcome::kAdded);
+  EXPECT_EQ(*(*writer)->Add(Prepared("r-1", "Second version")),
+            IndexWriter::Outcome::kReplaced);
+  ASSERT_THAT((*writer)->Commit(), IsOk());
+  EXPECT_EQ((*writer)->doc_count(), 2u);
+}
+
+TEST(IndexWriterTest, SecondWriterIsRefusedWithAClearCode) {
+  const std::string path = testing::MakeTempDir("db");
+  auto first = IndexWriter::Open(path, {});
+  ASSERT_THAT(first, IsOk());
+  EXPECT_THAT(IndexWriter::Open(path, {}), StatusIs(absl::StatusCode::kUnavailable));
+}
+
+TEST(IndexWriterTest, UnwritablePathIsAnError) {
+  EXPECT_THAT(IndexWriter::Open("/proc/newsearch-cannot-create/db", {}),
+              ::testing::Not(IsOk()));
+}
+
+}  // namespace
+}  // namespace newsearch

@@ -1,0 +1,240 @@
+#include "newsearch/searcher.h"
+
+#include <rapidjson/document.h>
+
+#include "gtest/gtest.h"
+#include "indexer/identity.h"
+#include "indexer/index_writer.h"
+#include "newsearch/dates.h"
+#include "newsearch/search_json.h"
+#include "searcher/terminal_output.h"
+#include "tests/test_util.h"
+
+namespace newsearch {
+namespace {
+
+using ::newsearch::testing::IsOk;
+using ::newsearch::testing::StatusIs;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::UnorderedElementsAre;
+
+struct Row {
+  const char* id;
+  Kind kind;
+  const char* title;
+  const char* body;
+  const char* published;  // "" for undated
+  const char* topic;
+  const char* source;
+};
+
+// A small corpus where each test's expected answer can be read off.
+const Row kRows[] = {
+    {"talks-1", Kind::kArticle, "Peace talks resume in Miami",
+     "Envoys met for a second day of talks.", "2025-12-20T23:01:00Z", "Politics", "euronews"},
+    {"talks-2", Kind::kTimeline, "Envoys meet again",
+     "The peace process continues; talks were described as constructive.",
+     "2025-12-21T08:00:00Z", "politics", "wire"},
+    {"storm-1", Kind::kArticle, "Storm closes the harbour",
+     "Ferries were cancelled as the storm hit the coast.", "2025-12-10T06:00:00Z",
+     "Climate", "harbour-gazette"},
+    {"storm-2", Kind::kTimeline, "Harbour reopens after storm",
+     "Ferries sail again.", "2025-12-12T18:30:00Z", "climate", "wire"},
+    {"grain-1", Kind::kArticle, "Wheat exports rise",
+     "Wheat and barley shipments rose; the harbour was busy.", "", "grain", "reuters"},
+};
+
+class SearcherTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    path_ = new std::string(testing::MakeTempDir("db"));
+    auto writer = IndexWriter::Open(*path_, {});
+    ASSERT_THAT(writer, IsOk());
+    for (const Row& row : kRows) {
+      NewsDocument doc;
+      doc.id = row.id;
+      doc.kind = row.kind;
+      doc.title = row.title;
+      doc.body = row.body;
+      if (*row.published) doc.published = *ParseTimestamp(row.published);
+      doc.topics = {row.topic};
+      doc.source = row.source;
+      doc.language = "en";
+      ASSERT_THAT(PrepareDocument(&doc), IsOk());
+      ASSERT_THAT((*writer)->Add(doc), IsOk());
+    }
+    ASSERT_THAT((*writer)->Commit(), IsOk());
+  }
+
+  void SetUp() override {
+    auto searcher = Searcher::Open(*path_);
+    ASSERT_THAT(searcher, IsOk());
+    searcher_ = std::move(*searcher);
+  }
+
+  std::vector<std::string> Ids(const std::string& query,
+                               SortOrder sort = SortOrder::kRelevance,
+                               const std::string& tz = "UTC") {
+    SearchRequest request;
+    request.query = query;
+    request.sort = sort;
+    request.time_zone = tz;
+    absl::StatusOr<SearchResponse> response = searcher_->Search(request);
+    EXPECT_THAT(response, IsOk()) << query;
+    std::vector<std::string> ids;
+    if (!response.ok()) return ids;
+    EXPECT_EQ(response->total, static_cast<int64_t>(response->results.size()));
+    for (const SearchResult& r : response->results) ids.push_back(r.document.id);
+    return ids;
+  }
+
+  static std::string* path_;
+  std::unique_ptr<Searcher> searcher_;
+};
+
+std::string* SearcherTest::path_ = nullptr;
+
+TEST_F(SearcherTest, TitleMatchesOutrankBodyMatches) {
+  EXPECT_THAT(Ids("harbour"), ElementsAre("storm-2", "storm-1", "grain-1"));
+}
+
+TEST_F(SearcherTest, DefaultOperatorIsAnd) {
+  EXPECT_THAT(Ids("storm ferries"), UnorderedElementsAre("storm-1", "storm-2"));
+}
+
+TEST_F(SearcherTest, BooleanPhraseNearAndWildcard) {
+  EXPECT_THAT(Ids("\"peace talks\""), ElementsAre("talks-1"));
+  EXPECT_THAT(Ids("peace NEAR/3 talks"), UnorderedElementsAre("talks-1", "talks-2"));
+  EXPECT_THAT(Ids("storm NOT ferries"), ElementsAre());
+  EXPECT_THAT(Ids("wheat OR envoys"), UnorderedElementsAre("grain-1", "talks-1", "talks-2"));
+  EXPECT_THAT(Ids("harb*"), UnorderedElementsAre("storm-1", "storm-2", "grain-1"));
+}
+
+TEST_F(SearcherTest, StemmedWordsMatch) {
+  EXPECT_THAT(Ids("cancel"), ElementsAre("storm-1"));
+}
+
+TEST_F(SearcherTest, FilterPrefixesAreCaseInsensitive) {
+  EXPECT_THAT(Ids("topic:POLITICS"), UnorderedElementsAre("talks-1", "talks-2"));
+  EXPECT_THAT(Ids("storm kind:timeline"), ElementsAre("storm-2"));
+  EXPECT_THAT(Ids("source:Wire"), UnorderedElementsAre("talks-2", "storm-2"));
+  EXPECT_THAT(Ids("title:harbour"), UnorderedElementsAre("storm-1", "storm-2"));
+  EXPECT_THAT(Ids("lang:en topic:grain"), ElementsAre("grain-1"));
+  EXPECT_THAT(Ids("id:talks-2"), ElementsAre("talks-2"));
+}
+
+TEST_F(SearcherTest, DateRangesWithOpenEndsAndTimes) {
+  EXPECT_THAT(Ids("date:2025-12-10..2025-12-12"), UnorderedElementsAre("storm-1", "storm-2"));
+  EXPECT_THAT(Ids("date:2025-12-20.."), UnorderedElementsAre("talks-1", "talks-2"));
+  EXPECT_THAT(Ids("date:..2025-12-10"), ElementsAre("storm-1"));
+  EXPECT_THAT(Ids("date:2025-12-12T18:00..2025-12-12T19:00"), ElementsAre("storm-2"));
+  EXPECT_THAT(Ids("date:2025-12-21"), ElementsAre("talks-2"));
+  EXPECT_THAT(Ids("harbour date:2025-12-01..2025-12-31"),
+              UnorderedElementsAre("storm-1", "storm-2"));
+}
+
+TEST_F(SearcherTest, DateRangesUseTheRequestedZone) {
+  // 23:01Z on the 20th is already the 21st in Paris.
+  EXPECT_THAT(Ids("date:2025-12-21", SortOrder::kRelevance, "Europe/Paris"),
+              UnorderedElementsAre("talks-1", "talks-2"));
+}
+
+TEST_F(SearcherTest, SortByDate) {
+  EXPECT_THAT(Ids("harbour", SortOrder::kNewest), ElementsAre("storm-2", "storm-1", "grain-1"));
+  EXPECT_THAT(Ids("topic:politics OR topic:climate", SortOrder::kOldest),
+              ElementsAre("storm-1", "storm-2", "talks-1", "talks-2"));
+}
+
+TEST_F(SearcherTest, MalformedQueriesAreInvalidArgument) {
+  SearchRequest request;
+  for (const char* query : {"date:2025-13-45..2026-01-01", "date:yesterday..tomorrow",
+                            "date:2025-12-21..2025-12-01", "\"\"", "date:2025-99-01"}) {
+    request.query = query;
+    EXPECT_THAT(searcher_->Search(request), StatusIs(absl::StatusCode::kInvalidArgument))
+        << query;
+  }
+  request.query = "harbour";
+  request.limit = kMaxLimit + 1;
+  EXPECT_THAT(searcher_->Search(request), StatusIs(absl::StatusCode::kInvalidArgument));
+  request.limit = 10;
+  request.time_zone = "Nowhere/City";
+  EXPECT_THAT(searcher_->Search(request), StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+TEST_F(SearcherTest, PaginationAndTotals) {
+  SearchRequest request;
+  request.query = "harbour";
+  request.offset = 1;
+  request.limit = 1;
+  absl::StatusOr<SearchResponse> response = searcher_->Search(request);
+  ASSERT_THAT(response, IsOk());
+  EXPECT_EQ(response->total, 3);
+  EXPECT_TRUE(response->total_exact);
+  ASSERT_EQ(response->results.size(), 1u);
+  EXPECT_EQ(response->results[0].rank, 2);
+  EXPECT_EQ(response->results[0].document.id, "storm-1");
+}
+
+TEST_F(SearcherTest, SnippetsHighlightStemmedMatches) {
+  SearchRequest request;
+  request.query = "cancel";
+  absl::StatusOr<SearchResponse> response = searcher_->Search(request);
+  ASSERT_THAT(response, IsOk());
+  ASSERT_EQ(response->results.size(), 1u);
+  EXPECT_THAT(response->results[0].snippet, HasSubstr("<mark>cancelled</mark>"));
+}
+
+TEST_F(SearcherTest, JsonFollowsTheContract) {
+  SearchRequest request;
+  request.query = "storm";
+  request.limit = 1;
+  absl::StatusOr<SearchResponse> response = searcher_->Search(request);
+  ASSERT_THAT(response, IsOk());
+  rapidjson::Document json;
+  json.Parse(SearchResponseToJson(*response).c_str());
+  ASSERT_FALSE(json.HasParseError());
+  EXPECT_STREQ(json["query"].GetString(), "storm");
+  EXPECT_EQ(json["total"]["value"].GetInt(), 2);
+  EXPECT_TRUE(json["total"]["exact"].GetBool());
+  EXPECT_EQ(json["offset"].GetInt(), 0);
+  EXPECT_EQ(json["limit"].GetInt(), 1);
+  ASSERT_EQ(json["results"].Size(), 1u);
+  const auto& r = json["results"][0];
+  EXPECT_STREQ(r["id"].GetString(), "storm-1");
+  EXPECT_STREQ(r["kind"].GetString(), "article");
+  EXPECT_STREQ(r["title"].GetString(), "Storm closes the harbour");
+  EXPECT_TRUE(r["url"].IsNull());
+  EXPECT_STREQ(r["published"].GetString(), "2025-12-10T06:00:00Z");
+  EXPECT_STREQ(r["source"].GetString(), "harbour-gazette");
+  EXPECT_STREQ(r["topics"][0].GetString(), "Climate");
+  EXPECT_GT(r["score"].GetDouble(), 0);
+  EXPECT_THAT(r["snippet"].GetString(), HasSubstr("<mark>"));
+  EXPECT_TRUE(json["suggestion"].IsNull());
+  EXPECT_GE(json["took_ms"].GetDouble(), 0);
+}
+
+TEST_F(SearcherTest, TerminalOutputShowsRankTitleDateAndColourOnlyWhenAsked) {
+  SearchRequest request;
+  request.query = "storm";
+  const TerminalMarks plain = TerminalHighlight(false);
+  request.highlight_start = plain.start;
+  request.highlight_end = plain.end;
+  absl::StatusOr<SearchResponse> response = searcher_->Search(request);
+  ASSERT_THAT(response, IsOk());
+  const std::string text = FormatForTerminal(*response, false);
+  EXPECT_THAT(text, HasSubstr("2 results for 'storm'"));
+  EXPECT_THAT(text, HasSubstr("  1. Storm closes the harbour"));
+  EXPECT_THAT(text, HasSubstr("2025-12-10 06:00 UTC | article | harbour-gazette"));
+  EXPECT_THAT(text, HasSubstr("*storm*"));
+  EXPECT_EQ(text.find('\x1b'), std::string::npos);
+  EXPECT_NE(FormatForTerminal(*response, true).find("\x1b[1m"), std::string::npos);
+}
+
+TEST(SearcherOpenTest, MissingDatabaseIsNotFound) {
+  EXPECT_THAT(Searcher::Open("/nonexistent/newsearch.db"),
+              StatusIs(absl::StatusCode::kNotFound));
+}
+
+}  // namespace
+}  // namespace newsearch

@@ -1,0 +1,90 @@
+#include "tests/test_util.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace newsearch {
+namespace testing {
+
+namespace fs = std::filesystem;
+
+std::string MakeTempDir(const std::string& name) {
+  const ::testing::TestInfo* info =
+      ::testing::UnitTest::GetInstance()->current_test_info();
+  std::string unique = name;
+  if (info != nullptr) {
+    unique = std::string(info->test_suite_name()) + "." + info->name() + "." + name;
+  }
+  const fs::path dir = fs::path(::testing::TempDir()) / "newsearch_tests" /
+                       (unique + "." + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir.string();
+}
+
+void WriteFile(const std::string& path, const std::string& content) {
+  fs::create_directories(fs::path(path).parent_path());
+  std::ofstream out(path, std::ios::binary);
+  out << content;
+}
+
+static std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+CommandResult RunCommand(const std::string& command_line) {
+  const std::string dir = MakeTempDir("run");
+  const std::string out = dir + "/stdout";
+  const std::string err = dir + "/stderr";
+  const std::string full = command_line + " >" + Quote(out) + " 2>" + Quote(err);
+  const int status = std::system(full.c_str());
+  CommandResult result;
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.out = ReadAll(out);
+  result.err = ReadAll(err);
+  return result;
+}
+
+std::string Quote(const std::string& arg) {
+  std::string quoted = "'";
+  for (char c : arg) {
+    if (c == '\'') {
+      quoted += "'\\''";
+    } else {
+      quoted += c;
+    }
+  }
+  return quoted + "'";
+}
+
+std::string NewsindexPath() { return NEWSEARCH_NEWSINDEX_PATH; }
+std::string NewsearchPath() { return NEWSEARCH_NEWSEARCH_PATH; }
+std::string SourceDir() { return NEWSEARCH_SOURCE_DIR; }
+
+std::string SharedFile(const std::string& relative) {
+  const char* env = std::getenv("NEWSEARCH_SHARED");
+  const fs::path shared = env != nullptr && *env != '\0'
+                              ? fs::path(env)
+                              : fs::path(SourceDir()) / ".." / "shared";
+  const fs::path file = shared / relative;
+  if (!fs::exists(file)) {
+    ADD_FAILURE() << "missing " << file.string()
+                  << ": this test needs the shared corpora beside the checkout "
+                     "(../shared) or NEWSEARCH_SHARED set to that folder; "
+                     "run `ctest -LE corpus` to leave such tests out";
+    return "";
+  }
+  return fs::canonical(file).string();
+}
+
+}  // namespace testing
+}  // namespace newsearch

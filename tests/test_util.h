@@ -1,0 +1,75 @@
+// Helpers shared by the tests: status matchers that Debian's Abseil lacks,
+// scratch directories, running the built programs, and finding ../shared.
+#ifndef NEWSEARCH_TESTS_TEST_UTIL_H_
+#define NEWSEARCH_TESTS_TEST_UTIL_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace newsearch {
+namespace testing {
+
+inline const absl::Status& GetStatus(const absl::Status& s) { return s; }
+template <typename T>
+const absl::Status& GetStatus(const absl::StatusOr<T>& s) {
+  return s.status();
+}
+
+MATCHER(IsOk, "is OK") {
+  const absl::Status& status = GetStatus(arg);
+  if (!status.ok()) *result_listener << "status is " << status;
+  return status.ok();
+}
+
+MATCHER_P(StatusIs, code, "has status code " + ::testing::PrintToString(code)) {
+  const absl::Status& status = GetStatus(arg);
+  *result_listener << "status is " << status;
+  return status.code() == code;
+}
+
+MATCHER_P2(StatusIs, code, message_matcher, "") {
+  const absl::Status& status = GetStatus(arg);
+  *result_listener << "status is " << status;
+  return status.code() == code &&
+         ::testing::ExplainMatchResult(message_matcher,
+                                       std::string(status.message()),
+                                       result_listener);
+}
+
+// A fresh, empty directory under the test temp dir, removed by the caller's
+// test fixture or left for inspection.
+std::string MakeTempDir(const std::string& name);
+
+// Writes `content` to `path`, creating parent directories.
+void WriteFile(const std::string& path, const std::string& content);
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+
+// Runs a shell command line and captures its output.
+CommandResult RunCommand(const std::string& command_line);
+
+// Single-quotes an argument for the shell.
+std::string Quote(const std::string& arg);
+
+// Paths of the built programs and of the source tree (set by CMake).
+std::string NewsindexPath();
+std::string NewsearchPath();
+std::string SourceDir();
+
+// The shared folder beside the checkout (or $NEWSEARCH_SHARED): its corpora
+// and seeds. Returns "" and records a test failure naming the missing file
+// when `relative` (e.g. "corpora/reuters21578.jsonl") is absent.
+std::string SharedFile(const std::string& relative);
+
+}  // namespace testing
+}  // namespace newsearch
+
+#endif  // NEWSEARCH_TESTS_TEST_UTIL_H_

@@ -122,6 +122,23 @@ TEST_F(CliTest, SearchErrorsAreClearAndNonZero) {
   EXPECT_THAT(sort.err, HasSubstr("--sort must be"));
 }
 
+TEST_F(CliTest, XapianToolsReadTheDatabase) {
+  ASSERT_EQ(RunCommand(Index(db_, Quote(testing::SourceDir() + "/data/sample"))).exit_code, 0);
+  testing::CommandResult delve = RunCommand("xapian-delve " + Quote(db_));
+  ASSERT_EQ(delve.exit_code, 0) << delve.err << " (xapian-tools installed?)";
+  EXPECT_THAT(delve.out, HasSubstr("has positional information = true"));
+  // quest with the schema's prefixes finds what newsearch finds.
+  testing::CommandResult quest = RunCommand(
+      "quest -m 0 -c 100000 -d " + Quote(db_) + " -b topic:XT -p title:S " + Quote("title:strike topic:port"));
+  ASSERT_EQ(quest.exit_code, 0) << quest.err;
+  EXPECT_THAT(quest.out, HasSubstr("Parsed Query: Query((ZSstrike@1 FILTER XTport))"));
+  testing::CommandResult ours =
+      RunCommand(Search(db_, "--json --limit 0 " + Quote("title:strike topic:port")));
+  const int total = ParseJson(ours.out)["total"]["value"].GetInt();
+  EXPECT_GT(total, 3);
+  EXPECT_THAT(quest.out, HasSubstr("Exactly " + std::to_string(total) + " matches"));
+}
+
 TEST_F(CliTest, IndexUsageErrors) {
   EXPECT_EQ(RunCommand(testing::NewsindexPath() + " some.jsonl").exit_code, 2);
   testing::CommandResult r = RunCommand(Index(db_, "--page_tz Mars/Base x.txt"));

@@ -62,9 +62,9 @@ absl::StatusOr<Timestamp> ParseTimestamp(absl::string_view text) {
   if (absl::ParseTime("%Y-%m-%d%ET%H:%M%Ez", s, &t, &err)) {
     return Timestamp{t, TimePrecision::kMinute};
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "unparseable date '", text, "': expected RFC 3339 such as ",
-      "2025-12-21T00:01:00+01:00"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("unparseable date '", text, "': expected RFC 3339 such as ",
+                   "2025-12-21T00:01:00+01:00"));
 }
 
 std::string FormatTimestamp(const Timestamp& t) {
@@ -90,9 +90,9 @@ std::string HourKey(absl::Time t) {
 absl::StatusOr<absl::TimeZone> LoadZone(absl::string_view name) {
   absl::TimeZone zone;
   if (!absl::LoadTimeZone(std::string(name), &zone)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("unknown time zone '", name, "' (use an IANA name such ",
-                     "as Europe/Paris or UTC)"));
+    return absl::InvalidArgumentError(absl::StrCat("unknown time zone '", name,
+                                                   "' (use an IANA name such ",
+                                                   "as Europe/Paris or UTC)"));
   }
   return zone;
 }

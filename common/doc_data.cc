@@ -40,19 +40,18 @@ std::string GetString(const rapidjson::Value& obj, const char* key) {
   return std::string(it->value.GetString(), it->value.GetStringLength());
 }
 
-std::vector<std::string> GetList(const rapidjson::Value& obj,
-                                 const char* key) {
+std::vector<std::string> GetList(const rapidjson::Value& obj, const char* key) {
   std::vector<std::string> out;
   auto it = obj.FindMember(key);
   if (it == obj.MemberEnd() || !it->value.IsArray()) return out;
   for (const auto& item : it->value.GetArray()) {
-    if (item.IsString()) out.emplace_back(item.GetString(), item.GetStringLength());
+    if (item.IsString())
+      out.emplace_back(item.GetString(), item.GetStringLength());
   }
   return out;
 }
 
-std::optional<Timestamp> GetTime(const rapidjson::Value& obj,
-                                 const char* key) {
+std::optional<Timestamp> GetTime(const rapidjson::Value& obj, const char* key) {
   const std::string text = GetString(obj, key);
   if (text.empty()) return std::nullopt;
   absl::StatusOr<Timestamp> t = ParseTimestamp(text);

@@ -1,11 +1,10 @@
 #include "newsearch/text.h"
 
+#include <cld2/public/compact_lang_det.h>
 #include <unicode/locid.h>
 #include <unicode/unistr.h>
 #include <unicode/utf8.h>
 #include <xapian.h>
-
-#include <cld2/public/compact_lang_det.h>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_format.h"
@@ -38,8 +37,8 @@ std::string NormalizeFilterValue(absl::string_view value) {
     collapsed.append(word.data(), word.size());
   }
   std::string out;
-  icu::UnicodeString::fromUTF8(icu::StringPiece(collapsed.data(),
-                                                collapsed.size()))
+  icu::UnicodeString::fromUTF8(
+      icu::StringPiece(collapsed.data(), collapsed.size()))
       .toLower(icu::Locale::getRoot())
       .toUTF8String(out);
   return out;
@@ -61,9 +60,9 @@ std::string HexHash(absl::string_view data) {
 std::string DetectLanguage(absl::string_view text) {
   if (text.empty()) return "";
   bool reliable = false;
-  const CLD2::Language lang = CLD2::DetectLanguage(
-      text.data(), static_cast<int>(text.size()), /*is_plain_text=*/true,
-      &reliable);
+  const CLD2::Language lang =
+      CLD2::DetectLanguage(text.data(), static_cast<int>(text.size()),
+                           /*is_plain_text=*/true, &reliable);
   if (!reliable || lang == CLD2::UNKNOWN_LANGUAGE) return "";
   return PrimaryLanguage(CLD2::LanguageCode(lang));
 }

@@ -28,7 +28,8 @@ absl::Status XapianErrorToStatus(const Xapian::Error& e,
   }
   if (type == "DatabaseModifiedError") return absl::AbortedError(message);
   if (type == "DatabaseCorruptError") return absl::DataLossError(message);
-  if (type == "NetworkTimeoutError") return absl::DeadlineExceededError(message);
+  if (type == "NetworkTimeoutError")
+    return absl::DeadlineExceededError(message);
   if (type == "NetworkError") return absl::UnavailableError(message);
   if (type == "UnimplementedError" || type == "FeatureUnavailableError") {
     return absl::UnimplementedError(message);

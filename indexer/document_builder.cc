@@ -18,7 +18,8 @@ void AddFilter(Xapian::Document& xdoc, absl::string_view prefix,
   if (value.empty()) return;
   const std::string term = schema::BooleanTerm(prefix, value);
   xdoc.add_boolean_term(term);
-  if (slot != Xapian::BAD_VALUENO) xdoc.add_value(slot, term.substr(prefix.size()));
+  if (slot != Xapian::BAD_VALUENO)
+    xdoc.add_value(slot, term.substr(prefix.size()));
 }
 
 void AddFilters(Xapian::Document& xdoc, const NewsDocument& doc) {
@@ -45,9 +46,9 @@ void AddFilters(Xapian::Document& xdoc, const NewsDocument& doc) {
 void AddDates(Xapian::Document& xdoc, const NewsDocument& doc) {
   if (!doc.published) return;
   const absl::Time t = doc.published->time;
-  xdoc.add_value(schema::kSlotPublished,
-                 Xapian::sortable_serialise(
-                     static_cast<double>(absl::ToUnixSeconds(t))));
+  xdoc.add_value(
+      schema::kSlotPublished,
+      Xapian::sortable_serialise(static_cast<double>(absl::ToUnixSeconds(t))));
   const std::string day = DayKey(t);
   xdoc.add_value(schema::kSlotDayKey, day);
   if (doc.published->precision != TimePrecision::kDay) {

@@ -12,10 +12,10 @@
 #ifndef NEWSEARCH_INDEXER_DOCUMENT_BUILDER_H_
 #define NEWSEARCH_INDEXER_DOCUMENT_BUILDER_H_
 
+#include <xapian.h>
+
 #include <map>
 #include <string>
-
-#include <xapian.h>
 
 #include "newsearch/document.h"
 

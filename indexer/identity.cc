@@ -1,7 +1,7 @@
 #include "indexer/identity.h"
 
-#include <unicode/uchar.h>
 #include <unicode/locid.h>
+#include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
 #include "absl/strings/ascii.h"

@@ -9,9 +9,11 @@ absl::StatusOr<std::unique_ptr<IndexWriter>> IndexWriter::Open(
     const std::string& path, const IndexWriterOptions& options) {
   try {
     Xapian::WritableDatabase db(path, Xapian::DB_CREATE_OR_OPEN);
-    return std::unique_ptr<IndexWriter>(new IndexWriter(std::move(db), options));
+    return std::unique_ptr<IndexWriter>(
+        new IndexWriter(std::move(db), options));
   } catch (const Xapian::Error& e) {
-    return XapianErrorToStatus(e, "cannot open database '" + path + "' for writing");
+    return XapianErrorToStatus(
+        e, "cannot open database '" + path + "' for writing");
   }
 }
 

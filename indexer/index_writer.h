@@ -11,10 +11,10 @@
 #ifndef NEWSEARCH_INDEXER_INDEX_WRITER_H_
 #define NEWSEARCH_INDEXER_INDEX_WRITER_H_
 
+#include <xapian.h>
+
 #include <memory>
 #include <string>
-
-#include <xapian.h>
 
 #include "absl/status/statusor.h"
 #include "indexer/document_builder.h"

@@ -70,8 +70,10 @@ class Ingestor {
     fs::recursive_directory_iterator it(dir, ec), end;
     for (; !ec && it != end; it.increment(ec)) {
       if (!it->is_regular_file(ec)) continue;
-      const std::string ext = absl::AsciiStrToLower(it->path().extension().string());
-      if (IsJsonlExtension(ext) || IsPageExtension(ext)) files.push_back(it->path());
+      const std::string ext =
+          absl::AsciiStrToLower(it->path().extension().string());
+      if (IsJsonlExtension(ext) || IsPageExtension(ext))
+        files.push_back(it->path());
     }
     if (ec) {
       Report(dir, 0, absl::StrCat("cannot read directory: ", ec.message()));
@@ -88,9 +90,8 @@ class Ingestor {
     std::ifstream in(path, std::ios::binary);
     std::error_code ec;
     if (!in || fs::is_directory(path, ec)) {
-      const std::string reason = fs::is_directory(path, ec)
-                                     ? "is a directory"
-                                     : std::strerror(errno);
+      const std::string reason =
+          fs::is_directory(path, ec) ? "is a directory" : std::strerror(errno);
       Report(path, 0, absl::StrCat("cannot read: ", reason));
       ++stats_.files_failed;
       return absl::OkStatus();
@@ -101,12 +102,14 @@ class Ingestor {
   }
 
   static InputFormat Detect(const std::string& path, std::istream& in) {
-    const std::string ext = absl::AsciiStrToLower(fs::path(path).extension().string());
+    const std::string ext =
+        absl::AsciiStrToLower(fs::path(path).extension().string());
     if (IsJsonlExtension(ext)) return InputFormat::kJsonl;
     if (IsPageExtension(ext)) return InputFormat::kPageText;
     // Unknown extension: a JSON record starts with '{'.
     int c;
-    while ((c = in.peek()) != EOF && absl::ascii_isspace(static_cast<char>(c))) in.get();
+    while ((c = in.peek()) != EOF && absl::ascii_isspace(static_cast<char>(c)))
+      in.get();
     return c == '{' ? InputFormat::kJsonl : InputFormat::kPageText;
   }
 
@@ -127,7 +130,8 @@ class Ingestor {
       RETURN_IF_ERROR(Index(std::move(*doc), name, number));
     }
     if (in.bad()) {
-      Report(name, number + 1, absl::StrCat("read error: ", std::strerror(errno)));
+      Report(name, number + 1,
+             absl::StrCat("read error: ", std::strerror(errno)));
       ++stats_.files_failed;
     }
     return absl::OkStatus();
@@ -156,7 +160,8 @@ class Ingestor {
       return absl::OkStatus();
     }
     ASSIGN_OR_RETURN(IndexWriter::Outcome outcome, writer_.Add(doc));
-    ++(outcome == IndexWriter::Outcome::kAdded ? stats_.added : stats_.replaced);
+    ++(outcome == IndexWriter::Outcome::kAdded ? stats_.added
+                                               : stats_.replaced);
     return absl::OkStatus();
   }
 
@@ -169,11 +174,13 @@ class Ingestor {
 }  // namespace
 
 std::string IngestStats::Summary() const {
-  const double rate = seconds > 0 ? static_cast<double>(indexed()) / seconds : 0;
+  const double rate =
+      seconds > 0 ? static_cast<double>(indexed()) / seconds : 0;
   std::string out = absl::StrFormat(
       "%d indexed (%d new, %d replaced), %d skipped, %d file%s", indexed(),
       added, replaced, skipped, files, files == 1 ? "" : "s");
-  if (files_failed > 0) absl::StrAppendFormat(&out, ", %d unreadable", files_failed);
+  if (files_failed > 0)
+    absl::StrAppendFormat(&out, ", %d unreadable", files_failed);
   absl::StrAppendFormat(&out, ", %.2f s, %.0f docs/s", seconds, rate);
   return out;
 }

@@ -22,7 +22,7 @@
 namespace newsearch {
 
 enum class InputFormat {
-  kAuto,      // by extension (.jsonl/.ndjson/.json, .txt/.page), else sniffed
+  kAuto,  // by extension (.jsonl/.ndjson/.json, .txt/.page), else sniffed
   kJsonl,
   kPageText,
 };

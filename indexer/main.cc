@@ -39,7 +39,8 @@ int Fail(const std::string& message) {
 }
 
 // Turns the flags into options once (Abseil tip #103).
-absl::StatusOr<IngestOptions> OptionsFromFlags(std::vector<std::string> inputs) {
+absl::StatusOr<IngestOptions> OptionsFromFlags(
+    std::vector<std::string> inputs) {
   IngestOptions options;
   options.inputs = std::move(inputs);
   const std::string format = absl::GetFlag(FLAGS_format);
@@ -48,8 +49,8 @@ absl::StatusOr<IngestOptions> OptionsFromFlags(std::vector<std::string> inputs) 
   } else if (format == "page") {
     options.format = InputFormat::kPageText;
   } else if (format != "auto") {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--format must be auto, jsonl or page, not '", format, "'"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--format must be auto, jsonl or page, not '", format, "'"));
   }
   absl::StatusOr<absl::TimeZone> zone = LoadZone(absl::GetFlag(FLAGS_page_tz));
   if (!zone.ok()) return zone.status();
@@ -69,7 +70,8 @@ int Run(int argc, char** argv) {
   const std::string db = absl::GetFlag(FLAGS_db);
   if (db.empty()) return Fail("--db is required (see --help)");
   if (inputs.empty()) return Fail("no input given (see --help)");
-  if (absl::GetFlag(FLAGS_batch_size) < 1) return Fail("--batch_size must be >= 1");
+  if (absl::GetFlag(FLAGS_batch_size) < 1)
+    return Fail("--batch_size must be >= 1");
 
   absl::StatusOr<IngestOptions> options = OptionsFromFlags(std::move(inputs));
   if (!options.ok()) return Fail(std::string(options.status().message()));

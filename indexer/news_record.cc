@@ -13,13 +13,19 @@ namespace {
 
 const char* TypeName(const rapidjson::Value& v) {
   switch (v.GetType()) {
-    case rapidjson::kNullType: return "null";
+    case rapidjson::kNullType:
+      return "null";
     case rapidjson::kFalseType:
-    case rapidjson::kTrueType: return "a boolean";
-    case rapidjson::kObjectType: return "an object";
-    case rapidjson::kArrayType: return "an array";
-    case rapidjson::kStringType: return "a string";
-    case rapidjson::kNumberType: return "a number";
+    case rapidjson::kTrueType:
+      return "a boolean";
+    case rapidjson::kObjectType:
+      return "an object";
+    case rapidjson::kArrayType:
+      return "an array";
+    case rapidjson::kStringType:
+      return "a string";
+    case rapidjson::kNumberType:
+      return "a number";
   }
   return "?";
 }
@@ -89,14 +95,13 @@ absl::StatusOr<NewsDocument> ParseNewsRecord(absl::string_view line) {
   // Iterative parsing: deeply nested input must not exhaust the stack.
   json.Parse<rapidjson::kParseIterativeFlag>(line.data(), line.size());
   if (json.HasParseError()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("invalid JSON: ", rapidjson::GetParseError_En(
-                                           json.GetParseError()),
-                     " (at byte ", json.GetErrorOffset(), ")"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "invalid JSON: ", rapidjson::GetParseError_En(json.GetParseError()),
+        " (at byte ", json.GetErrorOffset(), ")"));
   }
   if (!json.IsObject()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "a record must be a JSON object, not ", TypeName(json)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("a record must be a JSON object, not ", TypeName(json)));
   }
   NewsDocument doc;
   RETURN_IF_ERROR(GetString(json, "id", &doc.id));

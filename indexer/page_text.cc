@@ -68,7 +68,8 @@ std::optional<int> ParseReadingTime(absl::string_view line) {
   size_t digits = 0;
   while (digits < line.size() && absl::ascii_isdigit(line[digits])) ++digits;
   if (digits == 0 || digits > 4) return std::nullopt;
-  absl::string_view rest = absl::StripLeadingAsciiWhitespace(line.substr(digits));
+  absl::string_view rest =
+      absl::StripLeadingAsciiWhitespace(line.substr(digits));
   if (!absl::StartsWith(rest, "min")) return std::nullopt;
   int minutes = 0;
   for (size_t i = 0; i < digits; ++i) minutes = minutes * 10 + (line[i] - '0');
@@ -105,8 +106,8 @@ std::string SourceFromLinks(absl::string_view text) {
 std::optional<absl::CivilDay> DateFromLink(absl::string_view link) {
   for (size_t i = 0; i + 12 <= link.size(); ++i) {
     absl::string_view s = link.substr(i, 12);
-    const bool shape = s[0] == '/' && s[5] == '/' && s[8] == '/' &&
-                       s[11] == '/';
+    const bool shape =
+        s[0] == '/' && s[5] == '/' && s[8] == '/' && s[11] == '/';
     if (!shape) continue;
     int y = 0, m = 0, d = 0;
     bool digits = true;
@@ -149,7 +150,8 @@ Summary CleanSummary(absl::string_view raw) {
     if (href != absl::string_view::npos) {
       absl::string_view rest = fragment.substr(href + 6);
       const size_t quote = rest.find('"');
-      if (quote != absl::string_view::npos) out.url = std::string(rest.substr(0, quote));
+      if (quote != absl::string_view::npos)
+        out.url = std::string(rest.substr(0, quote));
     }
   }
   const size_t view = text.rfind("View on ");
@@ -199,10 +201,9 @@ class PageParser {
       when = ParseDateLine(lines_[date].text);
     }
     if (!when) {
-      page_.problems.push_back(
-          {"", 0,
-           "not a news page: no article date line such as "
-           "'\u2022 Dec 21, 2025, 12:01 AM'"});
+      page_.problems.push_back({"", 0,
+                                "not a news page: no article date line such as "
+                                "'\u2022 Dec 21, 2025, 12:01 AM'"});
       return false;
     }
     --date;
@@ -250,8 +251,9 @@ class PageParser {
     if (!clock) {
       page_.problems.push_back(
           {"", title.number,
-           absl::StrCat("timeline entry '", title.text,
-                        "' has no time line such as '\u2022 5:57 PM'; skipped")});
+           absl::StrCat(
+               "timeline entry '", title.text,
+               "' has no time line such as '\u2022 5:57 PM'; skipped")});
       while (*i < lines_.size() && !IsReadMore(lines_[*i].text)) ++*i;
       if (*i < lines_.size()) ++*i;
       return;
@@ -276,9 +278,8 @@ class PageParser {
     entry.summary = std::move(cleaned.text);
     entry.url = std::move(cleaned.url);
     const absl::CivilDay day = cleaned.link_day.value_or(page_day_);
-    entry.published = Local(absl::CivilMinute(day.year(), day.month(),
-                                              day.day(), clock->hour(),
-                                              clock->minute()));
+    entry.published = Local(absl::CivilMinute(
+        day.year(), day.month(), day.day(), clock->hour(), clock->minute()));
     page_.documents.push_back(std::move(entry));
   }
 
@@ -295,12 +296,12 @@ ParsedPage ParsePageText(absl::string_view text,
                          const PageTextOptions& options) {
   const size_t bad = FirstInvalidUtf8(text);
   if (bad != absl::string_view::npos) {
-    const int line = 1 + static_cast<int>(std::count(
-                             text.begin(), text.begin() + bad, '\n'));
+    const int line = 1 + static_cast<int>(std::count(text.begin(),
+                                                     text.begin() + bad, '\n'));
     ParsedPage page;
-    page.problems.push_back(
-        {"", line, absl::StrCat("invalid UTF-8 or a NUL byte (byte ", bad,
-                                "); page skipped")});
+    page.problems.push_back({"", line,
+                             absl::StrCat("invalid UTF-8 or a NUL byte (byte ",
+                                          bad, "); page skipped")});
     return page;
   }
   return PageParser(text, options).Parse();

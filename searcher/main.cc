@@ -44,8 +44,8 @@ absl::StatusOr<SortOrder> ParseSort(const std::string& name) {
   if (name == "relevance") return SortOrder::kRelevance;
   if (name == "newest") return SortOrder::kNewest;
   if (name == "oldest") return SortOrder::kOldest;
-  return absl::InvalidArgumentError(
-      absl::StrCat("--sort must be relevance, newest or oldest, not '", name, "'"));
+  return absl::InvalidArgumentError(absl::StrCat(
+      "--sort must be relevance, newest or oldest, not '", name, "'"));
 }
 
 absl::StatusOr<bool> UseColor(const std::string& mode) {
@@ -89,12 +89,15 @@ int Run(int argc, char** argv) {
   const std::string db = absl::GetFlag(FLAGS_db);
   if (db.empty()) return Fail(kExitFatal, "--db is required (see --help)");
   absl::StatusOr<bool> color = UseColor(absl::GetFlag(FLAGS_color));
-  if (!color.ok()) return Fail(kExitFatal, std::string(color.status().message()));
+  if (!color.ok())
+    return Fail(kExitFatal, std::string(color.status().message()));
   absl::StatusOr<SearchRequest> request = RequestFromFlags(query, *color);
-  if (!request.ok()) return Fail(kExitFatal, std::string(request.status().message()));
+  if (!request.ok())
+    return Fail(kExitFatal, std::string(request.status().message()));
 
   absl::StatusOr<std::unique_ptr<Searcher>> searcher = Searcher::Open(db);
-  if (!searcher.ok()) return Fail(kExitFatal, std::string(searcher.status().message()));
+  if (!searcher.ok())
+    return Fail(kExitFatal, std::string(searcher.status().message()));
   absl::StatusOr<SearchResponse> response = (*searcher)->Search(*request);
   if (!response.ok()) {
     const bool bad_query =

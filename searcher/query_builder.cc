@@ -1,7 +1,7 @@
 #include "searcher/query_builder.h"
 
-#include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "newsearch/dates.h"
 #include "newsearch/schema.h"
 #include "newsearch/text.h"
@@ -19,7 +19,8 @@ Xapian::Query ValueQuery(Xapian::Query::op op, absl::Time t) {
 absl::Time BoundOrThrow(const std::string& text, absl::TimeZone zone,
                         Bound bound) {
   absl::StatusOr<absl::Time> t = ParseRangeBound(text, zone, bound);
-  if (!t.ok()) throw Xapian::QueryParserError(std::string(t.status().message()));
+  if (!t.ok())
+    throw Xapian::QueryParserError(std::string(t.status().message()));
   return *t;
 }
 
@@ -42,13 +43,14 @@ class DateRangeProcessor : public Xapian::RangeProcessor {
     if (end.empty()) return ValueQuery(Xapian::Query::OP_VALUE_GE, lower);
     const absl::Time upper = BoundOrThrow(end, zone_, Bound::kUpper);
     if (upper < lower) {
-      throw Xapian::QueryParserError(
-          absl::StrCat("date range ", begin, "..", end, " ends before it starts"));
+      throw Xapian::QueryParserError(absl::StrCat(
+          "date range ", begin, "..", end, " ends before it starts"));
     }
-    return Xapian::Query(
-        Xapian::Query::OP_VALUE_RANGE, schema::kSlotPublished,
-        Xapian::sortable_serialise(static_cast<double>(absl::ToUnixSeconds(lower))),
-        Xapian::sortable_serialise(static_cast<double>(absl::ToUnixSeconds(upper))));
+    return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, schema::kSlotPublished,
+                         Xapian::sortable_serialise(
+                             static_cast<double>(absl::ToUnixSeconds(lower))),
+                         Xapian::sortable_serialise(
+                             static_cast<double>(absl::ToUnixSeconds(upper))));
   }
 
  private:
@@ -76,10 +78,12 @@ class DateFieldProcessor : public Xapian::FieldProcessor {
 // topic:Grain -> XTgrain: values are normalised exactly as at index time.
 class FilterFieldProcessor : public Xapian::FieldProcessor {
  public:
-  explicit FilterFieldProcessor(std::string prefix) : prefix_(std::move(prefix)) {}
+  explicit FilterFieldProcessor(std::string prefix)
+      : prefix_(std::move(prefix)) {}
 
   Xapian::Query operator()(const std::string& value) override {
-    if (prefix_ == schema::kPrefixId) return Xapian::Query(schema::IdTerm(value));
+    if (prefix_ == schema::kPrefixId)
+      return Xapian::Query(schema::IdTerm(value));
     return Xapian::Query(schema::BooleanTerm(prefix_, value));
   }
 
@@ -102,11 +106,13 @@ void Configure(Xapian::QueryParser& parser, const Xapian::Database& db,
       parser.add_prefix(name, std::string(field.term_prefix));
     } else {
       parser.add_boolean_prefix(
-          name, (new FilterFieldProcessor(std::string(field.term_prefix)))->release());
+          name, (new FilterFieldProcessor(std::string(field.term_prefix)))
+                    ->release());
     }
   }
   parser.add_rangeprocessor((new DateRangeProcessor(options.zone))->release());
-  parser.add_boolean_prefix("date", (new DateFieldProcessor(options.zone))->release());
+  parser.add_boolean_prefix("date",
+                            (new DateFieldProcessor(options.zone))->release());
 }
 
 }  // namespace

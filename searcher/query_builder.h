@@ -5,15 +5,16 @@
 // made of Xapian's built-in query operators, so it runs on remote shards too.
 //
 //   QueryOptions options{zone, "en"};
-//   ASSIGN_OR_RETURN(Xapian::Query q, BuildQuery(db, "peace date:2025-12..", options));
+//   ASSIGN_OR_RETURN(Xapian::Query q, BuildQuery(db, "peace date:2025-12..",
+//   options));
 //
 // Thread-safe: each call builds its own QueryParser.
 #ifndef NEWSEARCH_SEARCHER_QUERY_BUILDER_H_
 #define NEWSEARCH_SEARCHER_QUERY_BUILDER_H_
 
-#include <string>
-
 #include <xapian.h>
+
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"

@@ -33,7 +33,8 @@ void WriteResult(Writer& w, const SearchResult& result) {
   w.Key("title");
   String(w, doc.title);
   StringOrNull(w, "url", doc.url);
-  StringOrNull(w, "published", doc.published ? FormatTimestamp(*doc.published) : "");
+  StringOrNull(w, "published",
+               doc.published ? FormatTimestamp(*doc.published) : "");
   StringOrNull(w, "source", doc.source);
   w.Key("topics");
   w.StartArray();

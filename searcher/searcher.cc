@@ -42,14 +42,16 @@ void ApplySort(Xapian::Enquire& enquire, SortOrder sort) {
 // matches (stemmed forms too) and cuts at word boundaries. A field where
 // something was highlighted wins; otherwise the first non-empty one.
 std::string BestSnippet(const Xapian::MSet& mset, const NewsDocument& doc,
-                        const SearchRequest& request, const Xapian::Stem& stem) {
+                        const SearchRequest& request,
+                        const Xapian::Stem& stem) {
   std::string fallback;
   for (const std::string* text : {&doc.body, &doc.summary, &doc.title}) {
     if (text->empty()) continue;
-    std::string snippet = mset.snippet(
-        *text, request.snippet_length, stem,
-        Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE,
-        request.highlight_start, request.highlight_end, "...");
+    std::string snippet =
+        mset.snippet(*text, request.snippet_length, stem,
+                     Xapian::MSet::SNIPPET_BACKGROUND_MODEL |
+                         Xapian::MSet::SNIPPET_EXHAUSTIVE,
+                     request.highlight_start, request.highlight_end, "...");
     if (!request.highlight_start.empty() &&
         snippet.find(request.highlight_start) != std::string::npos) {
       return snippet;
@@ -61,12 +63,14 @@ std::string BestSnippet(const Xapian::MSet& mset, const NewsDocument& doc,
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<Searcher>> Searcher::Open(const std::string& path) {
+absl::StatusOr<std::unique_ptr<Searcher>> Searcher::Open(
+    const std::string& path) {
   try {
     Xapian::Database db(path);
     return std::unique_ptr<Searcher>(new Searcher(std::move(db), path));
   } catch (const Xapian::Error& e) {
-    return XapianErrorToStatus(e, absl::StrCat("cannot open database '", path, "'"));
+    return XapianErrorToStatus(
+        e, absl::StrCat("cannot open database '", path, "'"));
   }
 }
 
@@ -93,7 +97,8 @@ absl::StatusOr<SearchResponse> Searcher::Search(const SearchRequest& request) {
   return response;
 }
 
-absl::StatusOr<SearchResponse> Searcher::SearchOnce(const SearchRequest& request) {
+absl::StatusOr<SearchResponse> Searcher::SearchOnce(
+    const SearchRequest& request) {
   const absl::Time start = absl::Now();
   ASSIGN_OR_RETURN(absl::TimeZone zone, LoadZone(request.time_zone));
   ASSIGN_OR_RETURN(Xapian::Query query,
@@ -115,7 +120,8 @@ absl::StatusOr<SearchResponse> Searcher::SearchOnce(const SearchRequest& request
         mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
     const Xapian::Stem stem(StemmerLanguage(request.language));
     for (auto it = mset.begin(); it != mset.end(); ++it) {
-      ASSIGN_OR_RETURN(NewsDocument doc, DecodeDocData(it.get_document().get_data()));
+      ASSIGN_OR_RETURN(NewsDocument doc,
+                       DecodeDocData(it.get_document().get_data()));
       SearchResult result;
       result.rank = static_cast<int>(it.get_rank()) + 1;
       result.score = it.get_weight();
@@ -124,7 +130,8 @@ absl::StatusOr<SearchResponse> Searcher::SearchOnce(const SearchRequest& request
       response.results.push_back(std::move(result));
     }
   } catch (const Xapian::Error& e) {
-    return XapianErrorToStatus(e, absl::StrCat("search in '", path_, "' failed"));
+    return XapianErrorToStatus(e,
+                               absl::StrCat("search in '", path_, "' failed"));
   }
   response.took_ms = absl::ToDoubleMilliseconds(absl::Now() - start);
   return response;

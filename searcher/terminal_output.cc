@@ -53,7 +53,8 @@ std::string FormatForTerminal(const SearchResponse& response, bool color) {
     return out;
   }
   const int64_t first = response.offset + 1;
-  const int64_t last = response.offset + static_cast<int64_t>(response.results.size());
+  const int64_t last =
+      response.offset + static_cast<int64_t>(response.results.size());
   absl::StrAppendFormat(&out, "%d result%s for '%s'", response.total,
                         response.total == 1 ? "" : "s", response.query);
   if (!response.results.empty()) {
@@ -68,7 +69,8 @@ std::string FormatForTerminal(const SearchResponse& response, bool color) {
     std::string meta = absl::StrCat(DateLine(doc), " | ", KindName(doc.kind));
     if (!doc.source.empty()) absl::StrAppend(&meta, " | ", doc.source);
     absl::StrAppendFormat(&meta, " | score %.2f", r.score);
-    absl::StrAppend(&out, "     ", color ? kDim : "", meta, color ? kReset : "", "\n");
+    absl::StrAppend(&out, "     ", color ? kDim : "", meta, color ? kReset : "",
+                    "\n");
     if (!r.snippet.empty()) {
       absl::StrAppend(&out, "     ", UnescapeSnippet(r.snippet), "\n");
     }

@@ -19,7 +19,8 @@ std::string MakeTempDir(const std::string& name) {
       ::testing::UnitTest::GetInstance()->current_test_info();
   std::string unique = name;
   if (info != nullptr) {
-    unique = std::string(info->test_suite_name()) + "." + info->name() + "." + name;
+    unique =
+        std::string(info->test_suite_name()) + "." + info->name() + "." + name;
   }
   const fs::path dir = fs::path(::testing::TempDir()) / "newsearch_tests" /
                        (unique + "." + std::to_string(::getpid()));
@@ -45,10 +46,12 @@ CommandResult RunCommand(const std::string& command_line) {
   const std::string dir = MakeTempDir("run");
   const std::string out = dir + "/stdout";
   const std::string err = dir + "/stderr";
-  const std::string full = command_line + " >" + Quote(out) + " 2>" + Quote(err);
+  const std::string full =
+      command_line + " >" + Quote(out) + " 2>" + Quote(err);
   const int status = std::system(full.c_str());
   CommandResult result;
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.exit_code =
+      WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   result.out = ReadAll(out);
   result.err = ReadAll(err);
   return result;

@@ -24,7 +24,8 @@ TEST(ParseTimestampTest, Rfc3339WithOffsetIsStoredAsUtc) {
 }
 
 TEST(ParseTimestampTest, AcceptsZuluFractionsAndSpace) {
-  EXPECT_EQ(ParseTimestamp("1987-02-26T15:01:01Z")->time, Utc(1987, 2, 26, 15, 1, 1));
+  EXPECT_EQ(ParseTimestamp("1987-02-26T15:01:01Z")->time,
+            Utc(1987, 2, 26, 15, 1, 1));
   EXPECT_EQ(ParseTimestamp("1987-02-26 15:01:01.750+00:00")->time,
             Utc(1987, 2, 26, 15, 1, 1) + absl::Milliseconds(750));
 }
@@ -43,11 +44,14 @@ TEST(ParseTimestampTest, KeepsMinuteAndDayPrecision) {
 }
 
 TEST(ParseTimestampTest, RejectsGarbageAndMissingOffset) {
-  EXPECT_THAT(ParseTimestamp("yesterday"),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("yesterday")));
-  EXPECT_THAT(ParseTimestamp("2025-13-45"), StatusIs(absl::StatusCode::kInvalidArgument));
-  EXPECT_THAT(ParseTimestamp("2025-12-21T10:00:00"),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("offset")));
+  EXPECT_THAT(
+      ParseTimestamp("yesterday"),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("yesterday")));
+  EXPECT_THAT(ParseTimestamp("2025-13-45"),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(
+      ParseTimestamp("2025-12-21T10:00:00"),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("offset")));
   EXPECT_THAT(ParseTimestamp(""), StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
@@ -61,13 +65,15 @@ TEST(KeysTest, AreUtc) {
 
 TEST(LoadZoneTest, KnowsIanaNamesOnly) {
   EXPECT_THAT(LoadZone("Europe/Paris"), IsOk());
-  EXPECT_THAT(LoadZone("Mars/Olympus"),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("Mars/Olympus")));
+  EXPECT_THAT(
+      LoadZone("Mars/Olympus"),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("Mars/Olympus")));
 }
 
 TEST(ParseRangeBoundTest, DayBoundsCoverTheWholeDay) {
   const absl::TimeZone utc = absl::UTCTimeZone();
-  EXPECT_EQ(*ParseRangeBound("2025-12-01", utc, Bound::kLower), Utc(2025, 12, 1));
+  EXPECT_EQ(*ParseRangeBound("2025-12-01", utc, Bound::kLower),
+            Utc(2025, 12, 1));
   EXPECT_EQ(*ParseRangeBound("2025-12-21", utc, Bound::kUpper),
             Utc(2025, 12, 21, 23, 59, 59));
 }
@@ -104,8 +110,9 @@ TEST(ParseRangeBoundTest, RejectsMalformed) {
   const absl::TimeZone utc = absl::UTCTimeZone();
   EXPECT_THAT(ParseRangeBound("2025", utc, Bound::kLower),
               StatusIs(absl::StatusCode::kInvalidArgument));
-  EXPECT_THAT(ParseRangeBound("last week", utc, Bound::kLower),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("last week")));
+  EXPECT_THAT(
+      ParseRangeBound("last week", utc, Bound::kLower),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("last week")));
 }
 
 }  // namespace

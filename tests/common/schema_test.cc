@@ -29,7 +29,8 @@ TEST(SchemaTest, TopicSlotsDoNotOverlapOtherSlots) {
 
 TEST(SchemaTest, BooleanTermsAreNormalised) {
   EXPECT_EQ(schema::BooleanTerm(schema::kPrefixTopic, " Grain "), "XTgrain");
-  EXPECT_EQ(schema::BooleanTerm(schema::kPrefixSource, "Euronews"), "XSRCeuronews");
+  EXPECT_EQ(schema::BooleanTerm(schema::kPrefixSource, "Euronews"),
+            "XSRCeuronews");
   EXPECT_EQ(schema::IdTerm("reuters-1"), "Qreuters-1");
 }
 

@@ -10,10 +10,10 @@
 namespace newsearch {
 namespace {
 
-using testing::Quote;
-using testing::RunCommand;
 using ::testing::HasSubstr;
 using ::testing::MatchesRegex;
+using testing::Quote;
+using testing::RunCommand;
 
 std::string Index(const std::string& db, const std::string& args) {
   return testing::NewsindexPath() + " --db " + Quote(db) + " " + args;
@@ -43,76 +43,104 @@ TEST_F(CliTest, SampleCorpusIndexesCleanlyAndIdempotently) {
   const std::string sample = testing::SourceDir() + "/data/sample";
   testing::CommandResult first = RunCommand(Index(db_, Quote(sample)));
   ASSERT_EQ(first.exit_code, 0) << first.err;
-  EXPECT_THAT(first.err, MatchesRegex("newsindex: [0-9]+ indexed \\([0-9]+ new, 0 "
-                                      "replaced\\), 0 skipped, [0-9]+ files, .* docs/s\n"));
-  testing::CommandResult count1 = RunCommand(Search(db_, "--json --limit 0 ''"));
+  EXPECT_THAT(
+      first.err,
+      MatchesRegex("newsindex: [0-9]+ indexed \\([0-9]+ new, 0 "
+                   "replaced\\), 0 skipped, [0-9]+ files, .* docs/s\n"));
+  testing::CommandResult count1 =
+      RunCommand(Search(db_, "--json --limit 0 ''"));
   ASSERT_EQ(count1.exit_code, 0) << count1.err;
   const int total = ParseJson(count1.out)["total"]["value"].GetInt();
   EXPECT_GE(total, 40);
 
   testing::CommandResult second = RunCommand(Index(db_, Quote(sample)));
   ASSERT_EQ(second.exit_code, 0) << second.err;
-  EXPECT_THAT(second.err, HasSubstr("(0 new, " + std::to_string(total) + " replaced)"));
-  testing::CommandResult count2 = RunCommand(Search(db_, "--json --limit 0 ''"));
+  EXPECT_THAT(second.err,
+              HasSubstr("(0 new, " + std::to_string(total) + " replaced)"));
+  testing::CommandResult count2 =
+      RunCommand(Search(db_, "--json --limit 0 ''"));
   EXPECT_EQ(ParseJson(count2.out)["total"]["value"].GetInt(), total);
 }
 
 TEST_F(CliTest, SampleSearchShowsRankedDatedResults) {
-  ASSERT_EQ(RunCommand(Index(db_, Quote(testing::SourceDir() + "/data/sample"))).exit_code, 0);
+  ASSERT_EQ(RunCommand(Index(db_, Quote(testing::SourceDir() + "/data/sample")))
+                .exit_code,
+            0);
   testing::CommandResult r = RunCommand(Search(db_, "--limit 3 port strike"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_THAT(r.out, MatchesRegex("[0-9]+ results for 'port strike' \\(showing 1-3\\)(.|\n)*"));
-  EXPECT_THAT(r.out, MatchesRegex("(.|\n)*  1\\. (.|\n)*  2\\. (.|\n)*  3\\. (.|\n)*"));
-  EXPECT_THAT(r.out, MatchesRegex("(.|\n)*2026-[0-9][0-9]-[0-9][0-9] [0-9:]+ UTC \\| "
-                                  "(article|timeline) \\| (.|\n)*"));
+  EXPECT_THAT(r.out,
+              MatchesRegex(
+                  "[0-9]+ results for 'port strike' \\(showing 1-3\\)(.|\n)*"));
+  EXPECT_THAT(
+      r.out, MatchesRegex("(.|\n)*  1\\. (.|\n)*  2\\. (.|\n)*  3\\. (.|\n)*"));
+  EXPECT_THAT(r.out,
+              MatchesRegex("(.|\n)*2026-[0-9][0-9]-[0-9][0-9] [0-9:]+ UTC \\| "
+                           "(article|timeline) \\| (.|\n)*"));
   EXPECT_THAT(r.out, HasSubstr("*strike*"));
-  EXPECT_EQ(r.out.find('\x1b'), std::string::npos) << "colour when not on a TTY";
+  EXPECT_EQ(r.out.find('\x1b'), std::string::npos)
+      << "colour when not on a TTY";
 }
 
 TEST_F(CliTest, BadInputIsReportedSkippedAndTheRestIndexed) {
   const std::string file = dir_ + "/bad.jsonl";
-  testing::WriteFile(file,
-                     "{\"id\": \"ok-1\", \"title\": \"Fine record\"}\n"
-                     "{\"id\": \"broken\", \"title\": \n"
-                     "{\"id\": \"no-text\", \"source\": \"x\"}\n"
-                     "{\"id\": \"bad-type\", \"title\": [\"list\"]}\n"
-                     "{\"id\": \"bad-date\", \"title\": \"T\", \"published\": \"31/12/2025\"}\n"
-                     "{\"id\": \"bad-utf8\", \"title\": \"caf\xE9\"}\n"
-                     "{\"id\": \"ok-2\", \"title\": \"Another fine record\"}\n");
-  testing::CommandResult r =
-      RunCommand(Index(db_, Quote(file) + " " + Quote(dir_ + "/does-not-exist.jsonl")));
+  testing::WriteFile(
+      file,
+      "{\"id\": \"ok-1\", \"title\": \"Fine record\"}\n"
+      "{\"id\": \"broken\", \"title\": \n"
+      "{\"id\": \"no-text\", \"source\": \"x\"}\n"
+      "{\"id\": \"bad-type\", \"title\": [\"list\"]}\n"
+      "{\"id\": \"bad-date\", \"title\": \"T\", \"published\": "
+      "\"31/12/2025\"}\n"
+      "{\"id\": \"bad-utf8\", \"title\": \"caf\xE9\"}\n"
+      "{\"id\": \"ok-2\", \"title\": \"Another fine record\"}\n");
+  testing::CommandResult r = RunCommand(
+      Index(db_, Quote(file) + " " + Quote(dir_ + "/does-not-exist.jsonl")));
   EXPECT_EQ(r.exit_code, 1) << "skipped input must show in the exit status";
   EXPECT_THAT(r.err, HasSubstr(file + ":2: error: invalid JSON"));
-  EXPECT_THAT(r.err, HasSubstr(file + ":3: error: record has neither title nor body"));
-  EXPECT_THAT(r.err, HasSubstr(file + ":4: error: field 'title' must be a string"));
-  EXPECT_THAT(r.err, HasSubstr(file + ":5: error: field 'published': unparseable date"));
-  EXPECT_THAT(r.err, HasSubstr(file + ":6: error: field 'title' has invalid UTF-8"));
-  EXPECT_THAT(r.err, HasSubstr(dir_ + "/does-not-exist.jsonl: error: cannot read"));
+  EXPECT_THAT(r.err,
+              HasSubstr(file + ":3: error: record has neither title nor body"));
+  EXPECT_THAT(r.err,
+              HasSubstr(file + ":4: error: field 'title' must be a string"));
+  EXPECT_THAT(
+      r.err,
+      HasSubstr(file + ":5: error: field 'published': unparseable date"));
+  EXPECT_THAT(r.err,
+              HasSubstr(file + ":6: error: field 'title' has invalid UTF-8"));
+  EXPECT_THAT(r.err,
+              HasSubstr(dir_ + "/does-not-exist.jsonl: error: cannot read"));
   EXPECT_THAT(r.err, HasSubstr("2 indexed (2 new, 0 replaced), 5 skipped"));
   testing::CommandResult s = RunCommand(Search(db_, "--json record"));
   ASSERT_EQ(s.exit_code, 0) << s.err;
   rapidjson::Document json = ParseJson(s.out);
   std::set<std::string> ids;
-  for (const auto& result : json["results"].GetArray()) ids.insert(result["id"].GetString());
+  for (const auto& result : json["results"].GetArray())
+    ids.insert(result["id"].GetString());
   EXPECT_EQ(ids, (std::set<std::string>{"ok-1", "ok-2"}));
 }
 
 TEST_F(CliTest, StandardInput) {
-  testing::CommandResult r = RunCommand("printf '%s\\n' '{\"id\": \"s1\", \"title\": \"From stdin\"}' | " +
-                                 Index(db_, "-"));
+  testing::CommandResult r = RunCommand(
+      "printf '%s\\n' '{\"id\": \"s1\", \"title\": \"From stdin\"}' | " +
+      Index(db_, "-"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   testing::CommandResult s = RunCommand(Search(db_, "--json stdin"));
-  EXPECT_EQ(ParseJson(s.out)["results"][0]["id"].GetString(), std::string("s1"));
+  EXPECT_EQ(ParseJson(s.out)["results"][0]["id"].GetString(),
+            std::string("s1"));
 }
 
 TEST_F(CliTest, SearchErrorsAreClearAndNonZero) {
-  testing::CommandResult missing = RunCommand(Search(dir_ + "/nope", "anything"));
+  testing::CommandResult missing =
+      RunCommand(Search(dir_ + "/nope", "anything"));
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_THAT(missing.err, HasSubstr("newsearch: error: cannot open database"));
   EXPECT_TRUE(missing.out.empty());
 
-  ASSERT_EQ(RunCommand("printf '%s\\n' '{\"title\": \"x\"}' | " + Index(db_, "-")).exit_code, 0);
-  testing::CommandResult bad = RunCommand(Search(db_, Quote("date:2025-99-99..2026-01-01")));
+  ASSERT_EQ(
+      RunCommand("printf '%s\\n' '{\"title\": \"x\"}' | " + Index(db_, "-"))
+          .exit_code,
+      0);
+  testing::CommandResult bad =
+      RunCommand(Search(db_, Quote("date:2025-99-99..2026-01-01")));
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_THAT(bad.err, HasSubstr("newsearch: error: bad query"));
   EXPECT_TRUE(bad.out.empty());
@@ -123,25 +151,31 @@ TEST_F(CliTest, SearchErrorsAreClearAndNonZero) {
 }
 
 TEST_F(CliTest, XapianToolsReadTheDatabase) {
-  ASSERT_EQ(RunCommand(Index(db_, Quote(testing::SourceDir() + "/data/sample"))).exit_code, 0);
+  ASSERT_EQ(RunCommand(Index(db_, Quote(testing::SourceDir() + "/data/sample")))
+                .exit_code,
+            0);
   testing::CommandResult delve = RunCommand("xapian-delve " + Quote(db_));
   ASSERT_EQ(delve.exit_code, 0) << delve.err << " (xapian-tools installed?)";
   EXPECT_THAT(delve.out, HasSubstr("has positional information = true"));
   // quest with the schema's prefixes finds what newsearch finds.
-  testing::CommandResult quest = RunCommand(
-      "quest -m 0 -c 100000 -d " + Quote(db_) + " -b topic:XT -p title:S " + Quote("title:strike topic:port"));
+  testing::CommandResult quest =
+      RunCommand("quest -m 0 -c 100000 -d " + Quote(db_) +
+                 " -b topic:XT -p title:S " + Quote("title:strike topic:port"));
   ASSERT_EQ(quest.exit_code, 0) << quest.err;
-  EXPECT_THAT(quest.out, HasSubstr("Parsed Query: Query((ZSstrike@1 FILTER XTport))"));
-  testing::CommandResult ours =
-      RunCommand(Search(db_, "--json --limit 0 " + Quote("title:strike topic:port")));
+  EXPECT_THAT(quest.out,
+              HasSubstr("Parsed Query: Query((ZSstrike@1 FILTER XTport))"));
+  testing::CommandResult ours = RunCommand(
+      Search(db_, "--json --limit 0 " + Quote("title:strike topic:port")));
   const int total = ParseJson(ours.out)["total"]["value"].GetInt();
   EXPECT_GT(total, 3);
-  EXPECT_THAT(quest.out, HasSubstr("Exactly " + std::to_string(total) + " matches"));
+  EXPECT_THAT(quest.out,
+              HasSubstr("Exactly " + std::to_string(total) + " matches"));
 }
 
 TEST_F(CliTest, IndexUsageErrors) {
   EXPECT_EQ(RunCommand(testing::NewsindexPath() + " some.jsonl").exit_code, 2);
-  testing::CommandResult r = RunCommand(Index(db_, "--page_tz Mars/Base x.txt"));
+  testing::CommandResult r =
+      RunCommand(Index(db_, "--page_tz Mars/Base x.txt"));
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr("unknown time zone 'Mars/Base'"));
 }

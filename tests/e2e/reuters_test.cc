@@ -13,47 +13,54 @@
 namespace newsearch {
 namespace {
 
+using ::testing::HasSubstr;
 using testing::Quote;
 using testing::RunCommand;
-using ::testing::HasSubstr;
 
 constexpr int kLines = 21578;
 
 class ReutersTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    corpus_ = new std::string(testing::SharedFile("corpora/reuters21578.jsonl"));
+    corpus_ =
+        new std::string(testing::SharedFile("corpora/reuters21578.jsonl"));
     if (corpus_->empty()) return;
     db_ = new std::string(testing::MakeTempDir("reuters") + "/db");
-    index_ = new testing::CommandResult(
-        RunCommand(testing::NewsindexPath() + " --db " + Quote(*db_) + " " + Quote(*corpus_)));
+    index_ = new testing::CommandResult(RunCommand(testing::NewsindexPath() +
+                                                   " --db " + Quote(*db_) +
+                                                   " " + Quote(*corpus_)));
   }
   void SetUp() override {
-    if (db_ == nullptr) GTEST_FAIL() << "Reuters-21578 corpus missing (see above)";
+    if (db_ == nullptr)
+      GTEST_FAIL() << "Reuters-21578 corpus missing (see above)";
   }
 
   // Ids of the corpus records with `topic` published in [from, to], read
   // straight from the file without any of newsearch's parsing.
-  static std::set<std::string> Expected(const std::string& topic, absl::Time from,
-                                        absl::Time to) {
+  static std::set<std::string> Expected(const std::string& topic,
+                                        absl::Time from, absl::Time to) {
     std::set<std::string> ids;
     std::ifstream in(*corpus_);
     std::string line;
     while (std::getline(in, line)) {
       rapidjson::Document json;
       json.Parse(line.c_str());
-      if (json.HasParseError() || !json.HasMember("published") || !json.HasMember("topics")) {
+      if (json.HasParseError() || !json.HasMember("published") ||
+          !json.HasMember("topics")) {
         continue;
       }
-      const bool has_text = (json.HasMember("title") && json["title"].GetStringLength() > 0) ||
-                            (json.HasMember("body") && json["body"].GetStringLength() > 0);
+      const bool has_text =
+          (json.HasMember("title") && json["title"].GetStringLength() > 0) ||
+          (json.HasMember("body") && json["body"].GetStringLength() > 0);
       if (!has_text) continue;
       bool topical = false;
-      for (const auto& t : json["topics"].GetArray()) topical |= t.GetString() == topic;
+      for (const auto& t : json["topics"].GetArray())
+        topical |= t.GetString() == topic;
       absl::Time when;
       std::string err;
-      if (!topical || !absl::ParseTime(absl::RFC3339_full, json["published"].GetString(),
-                                       &when, &err)) {
+      if (!topical ||
+          !absl::ParseTime(absl::RFC3339_full, json["published"].GetString(),
+                           &when, &err)) {
         continue;
       }
       if (when >= from && when <= to) ids.insert(json["id"].GetString());
@@ -72,48 +79,61 @@ testing::CommandResult* ReutersTest::index_ = nullptr;
 
 TEST_F(ReutersTest, EveryLineIndexedButTheOneWithoutText) {
   EXPECT_EQ(index_->exit_code, 1) << index_->err;
-  EXPECT_THAT(index_->err, HasSubstr(*corpus_ + ":12793: error: record has neither title nor body"));
-  EXPECT_THAT(index_->err, HasSubstr("21577 indexed (21577 new, 0 replaced), 1 skipped"));
+  EXPECT_THAT(
+      index_->err,
+      HasSubstr(*corpus_ + ":12793: error: record has neither title nor body"));
+  EXPECT_THAT(index_->err,
+              HasSubstr("21577 indexed (21577 new, 0 replaced), 1 skipped"));
   // Exactly one diagnostic line plus the summary.
-  EXPECT_EQ(std::count(index_->err.begin(), index_->err.end(), '\n'), 2) << index_->err;
-  EXPECT_EQ(Xapian::Database(*db_).get_doccount(), static_cast<unsigned>(kLines - 1));
+  EXPECT_EQ(std::count(index_->err.begin(), index_->err.end(), '\n'), 2)
+      << index_->err;
+  EXPECT_EQ(Xapian::Database(*db_).get_doccount(),
+            static_cast<unsigned>(kLines - 1));
 }
 
 TEST_F(ReutersTest, TopicAndDateRangeMatchTheCorpus) {
-  const absl::Time from = absl::FromCivil(absl::CivilDay(1987, 3, 1), absl::UTCTimeZone());
+  const absl::Time from =
+      absl::FromCivil(absl::CivilDay(1987, 3, 1), absl::UTCTimeZone());
   const absl::Time to =
-      absl::FromCivil(absl::CivilDay(1987, 4, 1), absl::UTCTimeZone()) - absl::Seconds(1);
+      absl::FromCivil(absl::CivilDay(1987, 4, 1), absl::UTCTimeZone()) -
+      absl::Seconds(1);
   const std::set<std::string> expected = Expected("grain", from, to);
   ASSERT_GT(expected.size(), 50u);  // a meaningful sample, not a fluke
 
   testing::CommandResult r =
       RunCommand(testing::NewsearchPath() + " --db " + Quote(*db_) +
-          " --json --limit 1000 " + Quote("topic:grain date:1987-03-01..1987-03-31"));
+                 " --json --limit 1000 " +
+                 Quote("topic:grain date:1987-03-01..1987-03-31"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   rapidjson::Document json;
   json.Parse(r.out.c_str());
   ASSERT_FALSE(json.HasParseError());
   std::set<std::string> got;
-  for (const auto& result : json["results"].GetArray()) got.insert(result["id"].GetString());
+  for (const auto& result : json["results"].GetArray())
+    got.insert(result["id"].GetString());
   EXPECT_EQ(json["total"]["value"].GetUint64(), expected.size());
   EXPECT_EQ(got, expected);
 }
 
 TEST_F(ReutersTest, TextQueryWithinTopicAndDatesIsASubset) {
-  const absl::Time from = absl::FromCivil(absl::CivilDay(1987, 3, 1), absl::UTCTimeZone());
+  const absl::Time from =
+      absl::FromCivil(absl::CivilDay(1987, 3, 1), absl::UTCTimeZone());
   const absl::Time to =
-      absl::FromCivil(absl::CivilDay(1987, 4, 1), absl::UTCTimeZone()) - absl::Seconds(1);
+      absl::FromCivil(absl::CivilDay(1987, 4, 1), absl::UTCTimeZone()) -
+      absl::Seconds(1);
   const std::set<std::string> expected = Expected("grain", from, to);
   testing::CommandResult r =
-      RunCommand(testing::NewsearchPath() + " --db " + Quote(*db_) + " --json --limit 1000 " +
-          Quote("wheat topic:grain date:1987-03-01..1987-03-31"));
+      RunCommand(testing::NewsearchPath() + " --db " + Quote(*db_) +
+                 " --json --limit 1000 " +
+                 Quote("wheat topic:grain date:1987-03-01..1987-03-31"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   rapidjson::Document json;
   json.Parse(r.out.c_str());
   ASSERT_GT(json["results"].Size(), 10u);
   double previous = 1e300;
   for (const auto& result : json["results"].GetArray()) {
-    EXPECT_TRUE(expected.count(result["id"].GetString())) << result["id"].GetString();
+    EXPECT_TRUE(expected.count(result["id"].GetString()))
+        << result["id"].GetString();
     EXPECT_LE(result["score"].GetDouble(), previous);  // ranked by relevance
     previous = result["score"].GetDouble();
   }

@@ -7,31 +7,32 @@
 
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
-#include "newsearch/doc_data.h"
 #include "newsearch/dates.h"
+#include "newsearch/doc_data.h"
 #include "tests/test_util.h"
 
 namespace newsearch {
 namespace {
 
-using testing::Quote;
-using testing::RunCommand;
 using ::testing::HasSubstr;
 using ::testing::Not;
+using testing::Quote;
+using testing::RunCommand;
 
 class SeedPageTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    const std::string seed = testing::SharedFile("seeds/000_e01438675c5492c1.txt");
+    const std::string seed =
+        testing::SharedFile("seeds/000_e01438675c5492c1.txt");
     if (seed.empty()) return;
     db_ = new std::string(testing::MakeTempDir("seed") + "/db");
-    testing::CommandResult r =
-        RunCommand(testing::NewsindexPath() + " --db " + Quote(*db_) + " " + Quote(seed));
+    testing::CommandResult r = RunCommand(testing::NewsindexPath() + " --db " +
+                                          Quote(*db_) + " " + Quote(seed));
     ASSERT_EQ(r.exit_code, 0) << r.err;
     ASSERT_THAT(r.err, HasSubstr("15 indexed (15 new, 0 replaced), 0 skipped"));
     Xapian::Database db(*db_);
-    for (Xapian::PostingIterator it = db.postlist_begin(""); it != db.postlist_end("");
-         ++it) {
+    for (Xapian::PostingIterator it = db.postlist_begin("");
+         it != db.postlist_end(""); ++it) {
       NewsDocument doc = *DecodeDocData(db.get_document(*it).get_data());
       docs_->emplace(doc.title + "|" + std::string(KindName(doc.kind)), doc);
     }
@@ -41,7 +42,8 @@ class SeedPageTest : public ::testing::Test {
   }
   static const NewsDocument& Get(const std::string& title, Kind kind) {
     auto it = docs_->find(title + "|" + std::string(KindName(kind)));
-    if (it == docs_->end()) throw std::runtime_error("no document titled " + title);
+    if (it == docs_->end())
+      throw std::runtime_error("no document titled " + title);
     return it->second;
   }
 
@@ -54,7 +56,8 @@ std::map<std::string, NewsDocument>* SeedPageTest::docs_ =
     new std::map<std::string, NewsDocument>;
 
 constexpr char kArticleTitle[] =
-    "US and Russian officials continue Ukraine peace talks for second day in Miami";
+    "US and Russian officials continue Ukraine peace talks for second day in "
+    "Miami";
 
 TEST_F(SeedPageTest, OneArticleAndFourteenTimelineEntries) {
   int articles = 0, entries = 0;
@@ -64,10 +67,11 @@ TEST_F(SeedPageTest, OneArticleAndFourteenTimelineEntries) {
   EXPECT_EQ(articles, 1);
   EXPECT_EQ(entries, 14);
   // The same counts through the search program.
-  for (const auto& [kind, count] : {std::pair<std::string, int>{"article", 1},
-                                    {"timeline", 14}}) {
-    testing::CommandResult r = RunCommand(testing::NewsearchPath() + " --db " + Quote(*db_) +
-                                   " --json --limit 0 kind:" + kind);
+  for (const auto& [kind, count] :
+       {std::pair<std::string, int>{"article", 1}, {"timeline", 14}}) {
+    testing::CommandResult r =
+        RunCommand(testing::NewsearchPath() + " --db " + Quote(*db_) +
+                   " --json --limit 0 kind:" + kind);
     rapidjson::Document json;
     json.Parse(r.out.c_str());
     ASSERT_FALSE(json.HasParseError()) << r.out << r.err;
@@ -82,31 +86,39 @@ TEST_F(SeedPageTest, ArticleFields) {
   EXPECT_EQ(article.reading_minutes, 3);
   EXPECT_EQ(article.source, "euronews");
   EXPECT_EQ(article.language, "en");
-  EXPECT_TRUE(absl::StartsWith(article.body, "Washington has proposed the first"));
-  EXPECT_THAT(article.body,
-              HasSubstr("\n\nZelenskyy: 'It must not be a rhetorical or political game'\n\n"));
-  EXPECT_THAT(article.body, HasSubstr("\n\nUkrainian, EU and American partners met on Friday\n\n"));
+  EXPECT_TRUE(
+      absl::StartsWith(article.body, "Washington has proposed the first"));
+  EXPECT_THAT(article.body, HasSubstr("\n\nZelenskyy: 'It must not be a "
+                                      "rhetorical or political game'\n\n"));
+  EXPECT_THAT(
+      article.body,
+      HasSubstr("\n\nUkrainian, EU and American partners met on Friday\n\n"));
   EXPECT_TRUE(absl::EndsWith(article.body, "suffer heavy losses."));
-  for (const char* sponsor : {"Logo", "Pasino", "Nextory", "in partnership with"}) {
+  for (const char* sponsor :
+       {"Logo", "Pasino", "Nextory", "in partnership with"}) {
     EXPECT_THAT(article.body, Not(HasSubstr(sponsor)));
   }
 }
 
 TEST_F(SeedPageTest, TimelineEntryFields) {
-  const NewsDocument& israel = Get(
-      "Israel\xE2\x80\x99s approves proposal for 19 new Jewish settlements in West Bank",
-      Kind::kTimeline);
+  const NewsDocument& israel =
+      Get("Israel\xE2\x80\x99s approves proposal for 19 new Jewish settlements "
+          "in West Bank",
+          Kind::kTimeline);
   EXPECT_EQ(FormatTimestamp(*israel.published), "2025-12-21T16:57:00Z");
   EXPECT_EQ(israel.reading_minutes, 4);
   EXPECT_EQ(israel.summary,
-            "The decision is a harsh blow to the Palestinian state and brings the total "
+            "The decision is a harsh blow to the Palestinian state and brings "
+            "the total "
             "number of new settlements over the past few years to 69.");
 
   const NewsDocument& epstein =
-      Get("Dozens of Epstein files have disappeared from government website", Kind::kTimeline);
+      Get("Dozens of Epstein files have disappeared from government website",
+          Kind::kTimeline);
   EXPECT_EQ(FormatTimestamp(*epstein.published), "2025-12-21T14:31:00Z");
   EXPECT_EQ(epstein.reading_minutes, 6);
-  EXPECT_TRUE(absl::EndsWith(epstein.summary, "President Donald Trump.")) << epstein.summary;
+  EXPECT_TRUE(absl::EndsWith(epstein.summary, "President Donald Trump."))
+      << epstein.summary;
 
   for (const auto& [key, doc] : *docs_) {
     if (doc.kind != Kind::kTimeline) continue;
@@ -129,8 +141,9 @@ TEST_F(SeedPageTest, ArticleAndItsOwnEntryShareAStoryKey) {
       EXPECT_NE(doc.story_key, article.story_key) << key;
     }
   }
-  testing::CommandResult r = RunCommand(testing::NewsearchPath() + " --db " + Quote(*db_) +
-                                 " --json story:" + article.story_key);
+  testing::CommandResult r =
+      RunCommand(testing::NewsearchPath() + " --db " + Quote(*db_) +
+                 " --json story:" + article.story_key);
   rapidjson::Document json;
   json.Parse(r.out.c_str());
   ASSERT_FALSE(json.HasParseError()) << r.err;
@@ -138,9 +151,10 @@ TEST_F(SeedPageTest, ArticleAndItsOwnEntryShareAStoryKey) {
 }
 
 TEST_F(SeedPageTest, ReindexingReplaces) {
-  const std::string seed = testing::SharedFile("seeds/000_e01438675c5492c1.txt");
-  testing::CommandResult r =
-      RunCommand(testing::NewsindexPath() + " --db " + Quote(*db_) + " " + Quote(seed));
+  const std::string seed =
+      testing::SharedFile("seeds/000_e01438675c5492c1.txt");
+  testing::CommandResult r = RunCommand(testing::NewsindexPath() + " --db " +
+                                        Quote(*db_) + " " + Quote(seed));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.err, HasSubstr("15 indexed (0 new, 15 replaced)"));
   EXPECT_EQ(Xapian::Database(*db_).get_doccount(), 15u);

@@ -22,7 +22,8 @@ NewsDocument Doc(Kind kind, std::string title) {
 TEST(IdentityTest, NeedsTitleOrBody) {
   NewsDocument empty;
   empty.title = "   ";
-  EXPECT_THAT(PrepareDocument(&empty), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(PrepareDocument(&empty),
+              StatusIs(absl::StatusCode::kInvalidArgument));
   NewsDocument body_only;
   body_only.body = "Some text without a headline.";
   EXPECT_THAT(PrepareDocument(&body_only), IsOk());

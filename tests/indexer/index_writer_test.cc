@@ -33,15 +33,16 @@ TEST(IndexWriterTest, StoresTermsValuesAndDataAsTheSchemaSays) {
   {
     auto writer = IndexWriter::Open(path, {});
     ASSERT_THAT(writer, IsOk());
-    ASSERT_THAT((*writer)->Add(Prepared("r-1", "French wheat exports")), IsOk());
+    ASSERT_THAT((*writer)->Add(Prepared("r-1", "French wheat exports")),
+                IsOk());
     ASSERT_THAT((*writer)->Commit(), IsOk());
   }
   Xapian::Database db(path);
   ASSERT_EQ(db.get_doccount(), 1u);
   for (const char* term :
-       {"Qr-1", "XTgrain", "XTwheat", "XSRCreuters", "XSECcommodities", "XKarticle",
-        "Len", "Ajane doe", "D19870305", "M198703", "Y1987", "Sfrench", "wheat",
-        "Zwheat", "Zexport"}) {
+       {"Qr-1", "XTgrain", "XTwheat", "XSRCreuters", "XSECcommodities",
+        "XKarticle", "Len", "Ajane doe", "D19870305", "M198703", "Y1987",
+        "Sfrench", "wheat", "Zwheat", "Zexport"}) {
     EXPECT_TRUE(db.term_exists(term)) << term;
   }
   Xapian::Document doc = db.get_document(*db.postlist_begin("Qr-1"));
@@ -71,8 +72,10 @@ TEST(IndexWriterTest, SameIdReplaces) {
   const std::string path = testing::MakeTempDir("db");
   auto writer = IndexWriter::Open(path, {});
   ASSERT_THAT(writer, IsOk());
-  EXPECT_EQ(*(*writer)->Add(Prepared("r-1", "First version")), IndexWriter::Outcome::kAdded);
-  EXPECT_EQ(*(*writer)->Add(Prepared("r-2", "Other")), IndexWriter::Outcome::kAdded);
+  EXPECT_EQ(*(*writer)->Add(Prepared("r-1", "First version")),
+            IndexWriter::Outcome::kAdded);
+  EXPECT_EQ(*(*writer)->Add(Prepared("r-2", "Other")),
+            IndexWriter::Outcome::kAdded);
   EXPECT_EQ(*(*writer)->Add(Prepared("r-1", "Second version")),
             IndexWriter::Outcome::kReplaced);
   ASSERT_THAT((*writer)->Commit(), IsOk());
@@ -83,7 +86,8 @@ TEST(IndexWriterTest, SecondWriterIsRefusedWithAClearCode) {
   const std::string path = testing::MakeTempDir("db");
   auto first = IndexWriter::Open(path, {});
   ASSERT_THAT(first, IsOk());
-  EXPECT_THAT(IndexWriter::Open(path, {}), StatusIs(absl::StatusCode::kUnavailable));
+  EXPECT_THAT(IndexWriter::Open(path, {}),
+              StatusIs(absl::StatusCode::kUnavailable));
 }
 
 TEST(IndexWriterTest, UnwritablePathIsAnError) {

@@ -26,10 +26,9 @@ class IngestTest : public ::testing::Test {
     IngestOptions options;
     options.inputs = std::move(inputs);
     options.page.zone = *LoadZone(kDefaultPageZone);
-    absl::StatusOr<IngestStats> stats =
-        Ingest(options, *writer_, [this](const Diagnostic& d) {
-          diagnostics_.push_back(d.ToString());
-        });
+    absl::StatusOr<IngestStats> stats = Ingest(
+        options, *writer_,
+        [this](const Diagnostic& d) { diagnostics_.push_back(d.ToString()); });
     EXPECT_THAT(stats, IsOk());
     return stats.value_or(IngestStats{});
   }
@@ -41,32 +40,39 @@ class IngestTest : public ::testing::Test {
 
 TEST_F(IngestTest, BadLinesAreReportedWithFileAndLineAndTheRestIndexed) {
   const std::string file = dir_ + "/mixed.jsonl";
-  testing::WriteFile(file,
-                     "{\"id\": \"a\", \"title\": \"Good one\"}\n"
-                     "{not json}\n"
-                     "\n"
-                     "{\"id\": \"b\", \"summary\": \"no title, no body\"}\n"
-                     "{\"id\": \"c\", \"title\": \"Bad date\", \"published\": \"soon\"}\n"
-                     "{\"id\": \"d\", \"title\": 7}\n"
-                     "{\"id\": \"e\", \"title\": \"bad \xFF utf8\"}\n"
-                     "{\"id\": \"f\", \"title\": \"Good two\"}\n");
+  testing::WriteFile(
+      file,
+      "{\"id\": \"a\", \"title\": \"Good one\"}\n"
+      "{not json}\n"
+      "\n"
+      "{\"id\": \"b\", \"summary\": \"no title, no body\"}\n"
+      "{\"id\": \"c\", \"title\": \"Bad date\", \"published\": \"soon\"}\n"
+      "{\"id\": \"d\", \"title\": 7}\n"
+      "{\"id\": \"e\", \"title\": \"bad \xFF utf8\"}\n"
+      "{\"id\": \"f\", \"title\": \"Good two\"}\n");
   IngestStats stats = IngestInputs({file});
   EXPECT_EQ(stats.added, 2);
   EXPECT_EQ(stats.skipped, 5);
   ASSERT_EQ(diagnostics_.size(), 5u);
   EXPECT_THAT(diagnostics_[0], HasSubstr(file + ":2: error: invalid JSON"));
-  EXPECT_THAT(diagnostics_[1], HasSubstr(file + ":4: error: record has neither title nor body"));
-  EXPECT_THAT(diagnostics_[2], HasSubstr(file + ":5: error: field 'published'"));
+  EXPECT_THAT(diagnostics_[1],
+              HasSubstr(file + ":4: error: record has neither title nor body"));
+  EXPECT_THAT(diagnostics_[2],
+              HasSubstr(file + ":5: error: field 'published'"));
   EXPECT_THAT(diagnostics_[3], HasSubstr(file + ":6: error: field 'title'"));
-  EXPECT_THAT(diagnostics_[4], HasSubstr(file + ":7: error: field 'title' has invalid UTF-8"));
+  EXPECT_THAT(diagnostics_[4],
+              HasSubstr(file + ":7: error: field 'title' has invalid UTF-8"));
   EXPECT_EQ(writer_->doc_count(), 2u);
 }
 
 TEST_F(IngestTest, DirectoriesAreSearchedRecursivelyByExtension) {
-  testing::WriteFile(dir_ + "/src/a.jsonl", "{\"id\": \"a\", \"title\": \"A\"}\n");
-  testing::WriteFile(dir_ + "/src/deep/b.ndjson", "{\"id\": \"b\", \"title\": \"B\"}\n");
-  testing::WriteFile(dir_ + "/src/deep/page.txt",
-                     "Title\n\xE2\x80\xA2 Dec 21, 2025, 12:01 AM\n1 min\n\nBody.\n");
+  testing::WriteFile(dir_ + "/src/a.jsonl",
+                     "{\"id\": \"a\", \"title\": \"A\"}\n");
+  testing::WriteFile(dir_ + "/src/deep/b.ndjson",
+                     "{\"id\": \"b\", \"title\": \"B\"}\n");
+  testing::WriteFile(
+      dir_ + "/src/deep/page.txt",
+      "Title\n\xE2\x80\xA2 Dec 21, 2025, 12:01 AM\n1 min\n\nBody.\n");
   testing::WriteFile(dir_ + "/src/ignored.md", "# not news\n");
   IngestStats stats = IngestInputs({dir_ + "/src"});
   EXPECT_EQ(stats.files, 3);
@@ -76,12 +82,14 @@ TEST_F(IngestTest, DirectoriesAreSearchedRecursivelyByExtension) {
 
 TEST_F(IngestTest, UnreadableFileIsReportedAndOthersStillIndexed) {
   testing::WriteFile(dir_ + "/ok.jsonl", "{\"id\": \"a\", \"title\": \"A\"}\n");
-  IngestStats stats = IngestInputs({dir_ + "/missing.jsonl", dir_ + "/ok.jsonl"});
+  IngestStats stats =
+      IngestInputs({dir_ + "/missing.jsonl", dir_ + "/ok.jsonl"});
   EXPECT_EQ(stats.files_failed, 1);
   EXPECT_EQ(stats.added, 1);
   ASSERT_EQ(diagnostics_.size(), 1u);
-  EXPECT_THAT(diagnostics_[0],
-              HasSubstr(dir_ + "/missing.jsonl: error: cannot read: No such file"));
+  EXPECT_THAT(
+      diagnostics_[0],
+      HasSubstr(dir_ + "/missing.jsonl: error: cannot read: No such file"));
 }
 
 TEST_F(IngestTest, ReingestingReplacesInsteadOfDuplicating) {
@@ -97,7 +105,8 @@ TEST_F(IngestTest, ReingestingReplacesInsteadOfDuplicating) {
 }
 
 TEST_F(IngestTest, UnknownExtensionIsSniffed) {
-  testing::WriteFile(dir_ + "/feed.data", "  {\"id\": \"a\", \"title\": \"A\"}\n");
+  testing::WriteFile(dir_ + "/feed.data",
+                     "  {\"id\": \"a\", \"title\": \"A\"}\n");
   IngestStats stats = IngestInputs({dir_ + "/feed.data"});
   EXPECT_EQ(stats.added, 1);
 }
@@ -109,8 +118,9 @@ TEST(IngestStatsTest, SummaryLine) {
   stats.skipped = 2;
   stats.files = 1;
   stats.seconds = 2;
-  EXPECT_EQ(stats.Summary(),
-            "4 indexed (3 new, 1 replaced), 2 skipped, 1 file, 2.00 s, 2 docs/s");
+  EXPECT_EQ(
+      stats.Summary(),
+      "4 indexed (3 new, 1 replaced), 2 skipped, 1 file, 2.00 s, 2 docs/s");
 }
 
 }  // namespace

@@ -51,14 +51,19 @@ TEST(NewsRecordTest, DefaultsAndNulls) {
 TEST(NewsRecordTest, InvalidJson) {
   EXPECT_THAT(ParseNewsRecord(R"({"title": "unterminated)"),
               StatusIs(kInvalid, HasSubstr("invalid JSON")));
-  EXPECT_THAT(ParseNewsRecord("[1, 2]"), StatusIs(kInvalid, HasSubstr("JSON object")));
+  EXPECT_THAT(ParseNewsRecord("[1, 2]"),
+              StatusIs(kInvalid, HasSubstr("JSON object")));
 }
 
 TEST(NewsRecordTest, WrongTypesNameTheField) {
-  EXPECT_THAT(ParseNewsRecord(R"({"title": 42})"),
-              StatusIs(kInvalid, HasSubstr("field 'title' must be a string, not a number")));
-  EXPECT_THAT(ParseNewsRecord(R"({"title": "T", "topics": "grain"})"),
-              StatusIs(kInvalid, HasSubstr("field 'topics' must be an array of strings")));
+  EXPECT_THAT(
+      ParseNewsRecord(R"({"title": 42})"),
+      StatusIs(kInvalid,
+               HasSubstr("field 'title' must be a string, not a number")));
+  EXPECT_THAT(
+      ParseNewsRecord(R"({"title": "T", "topics": "grain"})"),
+      StatusIs(kInvalid,
+               HasSubstr("field 'topics' must be an array of strings")));
   EXPECT_THAT(ParseNewsRecord(R"({"title": "T", "authors": ["a", 1]})"),
               StatusIs(kInvalid, HasSubstr("field 'authors'")));
   EXPECT_THAT(ParseNewsRecord(R"({"title": "T", "kind": "blog"})"),
@@ -66,10 +71,12 @@ TEST(NewsRecordTest, WrongTypesNameTheField) {
 }
 
 TEST(NewsRecordTest, UnparseableDateNamesTheField) {
-  EXPECT_THAT(ParseNewsRecord(R"({"title": "T", "published": "last Tuesday"})"),
-              StatusIs(kInvalid, HasSubstr("field 'published': unparseable date")));
-  EXPECT_THAT(ParseNewsRecord(R"({"title": "T", "updated": 1700000000})"),
-              StatusIs(kInvalid, HasSubstr("field 'updated' must be a string")));
+  EXPECT_THAT(
+      ParseNewsRecord(R"({"title": "T", "published": "last Tuesday"})"),
+      StatusIs(kInvalid, HasSubstr("field 'published': unparseable date")));
+  EXPECT_THAT(
+      ParseNewsRecord(R"({"title": "T", "updated": 1700000000})"),
+      StatusIs(kInvalid, HasSubstr("field 'updated' must be a string")));
 }
 
 TEST(NewsRecordTest, InvalidUtf8AndNulNameTheField) {

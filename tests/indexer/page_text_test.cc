@@ -27,7 +27,8 @@ PageTextOptions ParisOptions() {
 }
 
 absl::Time Utc(int y, int m, int d, int hh, int mm) {
-  return absl::FromCivil(absl::CivilMinute(y, m, d, hh, mm), absl::UTCTimeZone());
+  return absl::FromCivil(absl::CivilMinute(y, m, d, hh, mm),
+                         absl::UTCTimeZone());
 }
 
 class PageTextTest : public ::testing::Test {
@@ -42,7 +43,8 @@ class PageTextTest : public ::testing::Test {
 TEST_F(PageTextTest, ArticleHasTitleDateReadingTimeAndBodyWithoutSponsors) {
   const NewsDocument& article = page_.documents[0];
   EXPECT_EQ(article.kind, Kind::kArticle);
-  EXPECT_EQ(article.title, "Harbour pilots end three-day strike after overnight deal");
+  EXPECT_EQ(article.title,
+            "Harbour pilots end three-day strike after overnight deal");
   // 9:15 in Paris on the day summer time starts (UTC+2).
   EXPECT_EQ(article.published->time, Utc(2026, 3, 29, 7, 15));
   EXPECT_EQ(article.published->precision, TimePrecision::kMinute);
@@ -60,26 +62,30 @@ TEST_F(PageTextTest, TimelineEntryDropsViewOnLabel) {
   EXPECT_EQ(entry.kind, Kind::kTimeline);
   EXPECT_EQ(entry.title, "Ferry timetables back to normal from Monday");
   EXPECT_EQ(entry.summary,
-            "Both ferry lines said their full timetables would resume on Monday morning.");
+            "Both ferry lines said their full timetables would resume on "
+            "Monday morning.");
   EXPECT_EQ(entry.published->time, Utc(2026, 3, 29, 14, 5));
   EXPECT_EQ(entry.reading_minutes, 1);
 }
 
 TEST_F(PageTextTest, DateFromLinkFragmentAndWinterOffset) {
   const NewsDocument& entry = page_.documents[2];
-  EXPECT_EQ(entry.summary,
-            "Port officials warned that the queue of ships at anchor would take "
-            "days to clear.");
+  EXPECT_EQ(
+      entry.summary,
+      "Port officials warned that the queue of ships at anchor would take "
+      "days to clear.");
   // The link says 2026-03-28: 1:30 AM Paris that day is UTC+1.
   EXPECT_EQ(entry.published->time, Utc(2026, 3, 28, 0, 30));
   EXPECT_EQ(entry.url,
-            "https://www.northwindwire.example/2026/03/28/container-backlog-could-take-a-week");
+            "https://www.northwindwire.example/2026/03/28/"
+            "container-backlog-could-take-a-week");
 }
 
 TEST_F(PageTextTest, CutOffFragmentIsRemovedAndNoUrlInvented) {
   const NewsDocument& entry = page_.documents[3];
   EXPECT_EQ(entry.title, page_.documents[0].title);
-  EXPECT_EQ(entry.summary, "Pilots returned to work after an overnight deal on night shifts.");
+  EXPECT_EQ(entry.summary,
+            "Pilots returned to work after an overnight deal on night shifts.");
   EXPECT_EQ(entry.url, "");
   EXPECT_EQ(entry.published->time, page_.documents[0].published->time);
 }
@@ -87,11 +93,13 @@ TEST_F(PageTextTest, CutOffFragmentIsRemovedAndNoUrlInvented) {
 TEST_F(PageTextTest, MalformedEntryIsReportedWithItsLine) {
   ASSERT_EQ(page_.problems.size(), 1u);
   EXPECT_EQ(page_.problems[0].line, 33);
-  EXPECT_THAT(page_.problems[0].message, HasSubstr("An entry whose time line went missing"));
+  EXPECT_THAT(page_.problems[0].message,
+              HasSubstr("An entry whose time line went missing"));
 }
 
 TEST(PageTextErrorsTest, PageWithoutDateLineYieldsNothing) {
-  ParsedPage page = ParsePageText("Just a title\n\nSome text.\n", ParisOptions());
+  ParsedPage page =
+      ParsePageText("Just a title\n\nSome text.\n", ParisOptions());
   EXPECT_TRUE(page.documents.empty());
   ASSERT_EQ(page.problems.size(), 1u);
   EXPECT_THAT(page.problems[0].message, HasSubstr("no article date line"));
@@ -99,7 +107,8 @@ TEST(PageTextErrorsTest, PageWithoutDateLineYieldsNothing) {
 
 TEST(PageTextErrorsTest, InvalidUtf8IsReportedWithLine) {
   ParsedPage page = ParsePageText(
-      "Title\n\xE2\x80\xA2 Dec 21, 2025, 12:01 AM\nbad \xFF here\n", ParisOptions());
+      "Title\n\xE2\x80\xA2 Dec 21, 2025, 12:01 AM\nbad \xFF here\n",
+      ParisOptions());
   EXPECT_TRUE(page.documents.empty());
   ASSERT_EQ(page.problems.size(), 1u);
   EXPECT_EQ(page.problems[0].line, 3);
@@ -109,7 +118,8 @@ TEST(PageTextErrorsTest, ExplicitSourceAndFrenchReadingTime) {
   PageTextOptions options = ParisOptions();
   options.source = "le-journal";
   ParsedPage page = ParsePageText(
-      "Titre\n\xE2\x80\xA2 Dec 21, 2025, 12:01 AM\n3 min de lecture\n\nTexte.\n",
+      "Titre\n\xE2\x80\xA2 Dec 21, 2025, 12:01 AM\n3 min de "
+      "lecture\n\nTexte.\n",
       options);
   ASSERT_EQ(page.documents.size(), 1u);
   EXPECT_EQ(page.documents[0].source, "le-journal");

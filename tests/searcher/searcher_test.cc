@@ -32,17 +32,19 @@ struct Row {
 // A small corpus where each test's expected answer can be read off.
 const Row kRows[] = {
     {"talks-1", Kind::kArticle, "Peace talks resume in Miami",
-     "Envoys met for a second day of talks.", "2025-12-20T23:01:00Z", "Politics", "euronews"},
+     "Envoys met for a second day of talks.", "2025-12-20T23:01:00Z",
+     "Politics", "euronews"},
     {"talks-2", Kind::kTimeline, "Envoys meet again",
      "The peace process continues; talks were described as constructive.",
      "2025-12-21T08:00:00Z", "politics", "wire"},
     {"storm-1", Kind::kArticle, "Storm closes the harbour",
-     "Ferries were cancelled as the storm hit the coast.", "2025-12-10T06:00:00Z",
-     "Climate", "harbour-gazette"},
+     "Ferries were cancelled as the storm hit the coast.",
+     "2025-12-10T06:00:00Z", "Climate", "harbour-gazette"},
     {"storm-2", Kind::kTimeline, "Harbour reopens after storm",
      "Ferries sail again.", "2025-12-12T18:30:00Z", "climate", "wire"},
     {"grain-1", Kind::kArticle, "Wheat exports rise",
-     "Wheat and barley shipments rose; the harbour was busy.", "", "grain", "reuters"},
+     "Wheat and barley shipments rose; the harbour was busy.", "", "grain",
+     "reuters"},
 };
 
 class SearcherTest : public ::testing::Test {
@@ -85,7 +87,8 @@ class SearcherTest : public ::testing::Test {
     std::vector<std::string> ids;
     if (!response.ok()) return ids;
     EXPECT_EQ(response->total, static_cast<int64_t>(response->results.size()));
-    for (const SearchResult& r : response->results) ids.push_back(r.document.id);
+    for (const SearchResult& r : response->results)
+      ids.push_back(r.document.id);
     return ids;
   }
 
@@ -105,10 +108,13 @@ TEST_F(SearcherTest, DefaultOperatorIsAnd) {
 
 TEST_F(SearcherTest, BooleanPhraseNearAndWildcard) {
   EXPECT_THAT(Ids("\"peace talks\""), ElementsAre("talks-1"));
-  EXPECT_THAT(Ids("peace NEAR/3 talks"), UnorderedElementsAre("talks-1", "talks-2"));
+  EXPECT_THAT(Ids("peace NEAR/3 talks"),
+              UnorderedElementsAre("talks-1", "talks-2"));
   EXPECT_THAT(Ids("storm NOT ferries"), ElementsAre());
-  EXPECT_THAT(Ids("wheat OR envoys"), UnorderedElementsAre("grain-1", "talks-1", "talks-2"));
-  EXPECT_THAT(Ids("harb*"), UnorderedElementsAre("storm-1", "storm-2", "grain-1"));
+  EXPECT_THAT(Ids("wheat OR envoys"),
+              UnorderedElementsAre("grain-1", "talks-1", "talks-2"));
+  EXPECT_THAT(Ids("harb*"),
+              UnorderedElementsAre("storm-1", "storm-2", "grain-1"));
 }
 
 TEST_F(SearcherTest, StemmedWordsMatch) {
@@ -116,7 +122,8 @@ TEST_F(SearcherTest, StemmedWordsMatch) {
 }
 
 TEST_F(SearcherTest, FilterPrefixesAreCaseInsensitive) {
-  EXPECT_THAT(Ids("topic:POLITICS"), UnorderedElementsAre("talks-1", "talks-2"));
+  EXPECT_THAT(Ids("topic:POLITICS"),
+              UnorderedElementsAre("talks-1", "talks-2"));
   EXPECT_THAT(Ids("storm kind:timeline"), ElementsAre("storm-2"));
   EXPECT_THAT(Ids("source:Wire"), UnorderedElementsAre("talks-2", "storm-2"));
   EXPECT_THAT(Ids("title:harbour"), UnorderedElementsAre("storm-1", "storm-2"));
@@ -125,10 +132,13 @@ TEST_F(SearcherTest, FilterPrefixesAreCaseInsensitive) {
 }
 
 TEST_F(SearcherTest, DateRangesWithOpenEndsAndTimes) {
-  EXPECT_THAT(Ids("date:2025-12-10..2025-12-12"), UnorderedElementsAre("storm-1", "storm-2"));
-  EXPECT_THAT(Ids("date:2025-12-20.."), UnorderedElementsAre("talks-1", "talks-2"));
+  EXPECT_THAT(Ids("date:2025-12-10..2025-12-12"),
+              UnorderedElementsAre("storm-1", "storm-2"));
+  EXPECT_THAT(Ids("date:2025-12-20.."),
+              UnorderedElementsAre("talks-1", "talks-2"));
   EXPECT_THAT(Ids("date:..2025-12-10"), ElementsAre("storm-1"));
-  EXPECT_THAT(Ids("date:2025-12-12T18:00..2025-12-12T19:00"), ElementsAre("storm-2"));
+  EXPECT_THAT(Ids("date:2025-12-12T18:00..2025-12-12T19:00"),
+              ElementsAre("storm-2"));
   EXPECT_THAT(Ids("date:2025-12-21"), ElementsAre("talks-2"));
   EXPECT_THAT(Ids("harbour date:2025-12-01..2025-12-31"),
               UnorderedElementsAre("storm-1", "storm-2"));
@@ -141,25 +151,30 @@ TEST_F(SearcherTest, DateRangesUseTheRequestedZone) {
 }
 
 TEST_F(SearcherTest, SortByDate) {
-  EXPECT_THAT(Ids("harbour", SortOrder::kNewest), ElementsAre("storm-2", "storm-1", "grain-1"));
+  EXPECT_THAT(Ids("harbour", SortOrder::kNewest),
+              ElementsAre("storm-2", "storm-1", "grain-1"));
   EXPECT_THAT(Ids("topic:politics OR topic:climate", SortOrder::kOldest),
               ElementsAre("storm-1", "storm-2", "talks-1", "talks-2"));
 }
 
 TEST_F(SearcherTest, MalformedQueriesAreInvalidArgument) {
   SearchRequest request;
-  for (const char* query : {"date:2025-13-45..2026-01-01", "date:yesterday..tomorrow",
-                            "date:2025-12-21..2025-12-01", "\"\"", "date:2025-99-01"}) {
+  for (const char* query :
+       {"date:2025-13-45..2026-01-01", "date:yesterday..tomorrow",
+        "date:2025-12-21..2025-12-01", "\"\"", "date:2025-99-01"}) {
     request.query = query;
-    EXPECT_THAT(searcher_->Search(request), StatusIs(absl::StatusCode::kInvalidArgument))
+    EXPECT_THAT(searcher_->Search(request),
+                StatusIs(absl::StatusCode::kInvalidArgument))
         << query;
   }
   request.query = "harbour";
   request.limit = kMaxLimit + 1;
-  EXPECT_THAT(searcher_->Search(request), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(searcher_->Search(request),
+              StatusIs(absl::StatusCode::kInvalidArgument));
   request.limit = 10;
   request.time_zone = "Nowhere/City";
-  EXPECT_THAT(searcher_->Search(request), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(searcher_->Search(request),
+              StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 TEST_F(SearcherTest, PaginationAndTotals) {
@@ -182,7 +197,8 @@ TEST_F(SearcherTest, SnippetsHighlightStemmedMatches) {
   absl::StatusOr<SearchResponse> response = searcher_->Search(request);
   ASSERT_THAT(response, IsOk());
   ASSERT_EQ(response->results.size(), 1u);
-  EXPECT_THAT(response->results[0].snippet, HasSubstr("<mark>cancelled</mark>"));
+  EXPECT_THAT(response->results[0].snippet,
+              HasSubstr("<mark>cancelled</mark>"));
 }
 
 TEST_F(SearcherTest, JsonFollowsTheContract) {
@@ -225,10 +241,12 @@ TEST_F(SearcherTest, TerminalOutputShowsRankTitleDateAndColourOnlyWhenAsked) {
   const std::string text = FormatForTerminal(*response, false);
   EXPECT_THAT(text, HasSubstr("2 results for 'storm'"));
   EXPECT_THAT(text, HasSubstr("  1. Storm closes the harbour"));
-  EXPECT_THAT(text, HasSubstr("2025-12-10 06:00 UTC | article | harbour-gazette"));
+  EXPECT_THAT(text,
+              HasSubstr("2025-12-10 06:00 UTC | article | harbour-gazette"));
   EXPECT_THAT(text, HasSubstr("*storm*"));
   EXPECT_EQ(text.find('\x1b'), std::string::npos);
-  EXPECT_NE(FormatForTerminal(*response, true).find("\x1b[1m"), std::string::npos);
+  EXPECT_NE(FormatForTerminal(*response, true).find("\x1b[1m"),
+            std::string::npos);
 }
 
 TEST(SearcherOpenTest, MissingDatabaseIsNotFound) {

@@ -55,9 +55,9 @@ struct NewsDocument {
   std::vector<std::string> authors;
   std::vector<std::string> places;
   std::string section;
-  std::string source;    // the outlet, e.g. "euronews"
-  std::string language;  // BCP 47 primary tag ("en"), detected if not given
-  std::string story_key;  // documents about one event share it
+  std::string source;       // the outlet, e.g. "euronews"
+  std::string language;     // BCP 47 primary tag ("en"), detected if not given
+  std::string story_key;    // documents about one event share it
   int reading_minutes = 0;  // as the page states it; 0 when unknown
 };
 

@@ -31,10 +31,10 @@
 #ifndef NEWSEARCH_SCHEMA_H_
 #define NEWSEARCH_SCHEMA_H_
 
+#include <xapian.h>
+
 #include <string>
 #include <vector>
-
-#include <xapian.h>
 
 #include "absl/strings/string_view.h"
 

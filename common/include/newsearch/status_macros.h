@@ -13,9 +13,9 @@
 #define NEWSEARCH_CONCAT_INNER_(a, b) a##b
 #define NEWSEARCH_CONCAT_(a, b) NEWSEARCH_CONCAT_INNER_(a, b)
 
-#define RETURN_IF_ERROR(expr)                        \
-  do {                                               \
-    const ::absl::Status newsearch_status_ = (expr); \
+#define RETURN_IF_ERROR(expr)                              \
+  do {                                                     \
+    const ::absl::Status newsearch_status_ = (expr);       \
     if (!newsearch_status_.ok()) return newsearch_status_; \
   } while (0)
 

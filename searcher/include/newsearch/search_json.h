@@ -2,8 +2,9 @@
 // API share, as design.md fixes it:
 //   {"query": "...", "total": {"value": N, "exact": true}, "offset": 0,
 //    "limit": 10, "results": [{"id", "kind", "title", "url", "published",
-//    "source", "topics", "section", "language", "story", "summary", "reading_minutes", "score",
-//    "snippet"}], "suggestion": null, "took_ms": 0.8}
+//    "source", "topics", "section", "language", "story", "summary",
+//    "reading_minutes", "score", "snippet"}], "suggestion": null, "took_ms":
+//    0.8}
 // Fields without a value are null (url, published) or empty arrays (topics).
 // Thread-safe; pure.
 //

@@ -22,13 +22,13 @@
 #ifndef NEWSEARCH_SEARCHER_H_
 #define NEWSEARCH_SEARCHER_H_
 
+#include <xapian.h>
+
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <xapian.h>
 
 #include "absl/status/statusor.h"
 #include "newsearch/document.h"
@@ -59,7 +59,7 @@ struct SearchRequest {
 struct SearchResult {
   int rank = 0;  // 1-based, counting from offset 0
   double score = 0;
-  std::string snippet;  // best-matching text with the matches highlighted
+  std::string snippet;    // best-matching text with the matches highlighted
   NewsDocument document;  // as stored (see doc_data.h), body included
 };
 
@@ -80,7 +80,8 @@ inline constexpr int kMaxOffset = 100000;
 
 class Searcher {
  public:
-  static absl::StatusOr<std::unique_ptr<Searcher>> Open(const std::string& path);
+  static absl::StatusOr<std::unique_ptr<Searcher>> Open(
+      const std::string& path);
 
   absl::StatusOr<SearchResponse> Search(const SearchRequest& request);
 

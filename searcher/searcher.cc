@@ -47,11 +47,9 @@ std::string BestSnippet(const Xapian::MSet& mset, const NewsDocument& doc,
   std::string fallback;
   for (const std::string* text : {&doc.body, &doc.summary, &doc.title}) {
     if (text->empty()) continue;
-    std::string snippet =
-        mset.snippet(*text, request.snippet_length, stem,
-                     Xapian::MSet::SNIPPET_BACKGROUND_MODEL |
-                         Xapian::MSet::SNIPPET_EXHAUSTIVE,
-                     request.highlight_start, request.highlight_end, "...");
+    std::string snippet = mset.snippet(
+        *text, request.snippet_length, stem, Xapian::MSet::SNIPPET_EXHAUSTIVE,
+        request.highlight_start, request.highlight_end, "...");
     if (!request.highlight_start.empty() &&
         snippet.find(request.highlight_start) != std::string::npos) {
       return snippet;
@@ -125,7 +123,9 @@ absl::StatusOr<SearchResponse> Searcher::SearchOnce(
       SearchResult result;
       result.rank = static_cast<int>(it.get_rank()) + 1;
       result.score = it.get_weight();
-      result.snippet = BestSnippet(mset, doc, request, stem);
+      if (request.snippet_length > 0) {
+        result.snippet = BestSnippet(mset, doc, request, stem);
+      }
       result.document = std::move(doc);
       response.results.push_back(std::move(result));
     }

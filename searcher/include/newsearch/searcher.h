@@ -51,7 +51,7 @@ struct SearchRequest {
   int limit = 10;
   std::string time_zone = "UTC";  // IANA zone in which dates are read
   std::string language = "en";    // stemmer for the query's words
-  int snippet_length = 240;       // characters of a snippet, about
+  int snippet_length = 240;       // characters of a snippet, about; 0: none
   std::string highlight_start = "<mark>";
   std::string highlight_end = "</mark>";
 };

@@ -1,0 +1,282 @@
+// query_bench: the same two-word AND queries, top 10 by relevance with a
+// highlighted snippet, through newsearch::Searcher and through SQLite FTS5,
+// side by side on databases built from the same corpus. Reports queries/s
+// (items_per_second) and the average number of results per query.
+//
+//   build-bench/bench/query_bench --benchmark_counters_tabular=true
+#include <algorithm>
+#include <cstdint>
+#include <iterator>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "bench/bench_util.h"
+#include "benchmark/benchmark.h"
+#include "newsearch/searcher.h"
+#include "newsearch/status_macros.h"
+
+namespace newsearch {
+namespace bench {
+namespace {
+
+constexpr size_t kQueryCount = 300;
+// Each query runs this many times per benchmark, so both systems see exactly
+// the same mix.
+constexpr int kRounds = 10;
+constexpr size_t kMinWordLength = 4;
+
+// English stopwords of kMinWordLength letters or more (shorter words are
+// excluded anyway), plus the newswire's "said" and "says".
+constexpr absl::string_view kStopwords[] = {
+    "about",   "above",   "after",     "again",      "against", "also",
+    "been",    "before",  "being",     "below",      "between", "both",
+    "could",   "does",    "doing",     "down",       "during",  "each",
+    "from",    "further", "have",      "having",     "here",    "hers",
+    "herself", "himself", "into",      "itself",     "just",    "more",
+    "most",    "much",    "must",      "myself",     "once",    "only",
+    "other",   "ours",    "ourselves", "over",       "said",    "same",
+    "says",    "should",  "some",      "such",       "than",    "that",
+    "their",   "theirs",  "them",      "themselves", "then",    "there",
+    "these",   "they",    "this",      "those",      "through", "under",
+    "until",   "very",    "were",      "what",       "when",    "where",
+    "which",   "while",   "whom",      "will",       "with",    "would",
+    "your",    "yours",   "yourself",  "yourselves"};
+
+constexpr char kRankedSql[] =
+    "SELECT id, title, snippet(docs, 2, '<mark>', '</mark>', '...', 24) "
+    "FROM docs WHERE docs MATCH ?1 ORDER BY bm25(docs, 0.0, 3.0, 1.0) LIMIT 10";
+constexpr char kExistsSql[] = "SELECT 1 FROM docs WHERE docs MATCH ?1 LIMIT 1";
+
+struct BenchQuery {
+  std::string newsearch;  // cocoa bahia
+  std::string fts5;       // "cocoa" "bahia"  (implicit AND; quoted to be safe)
+};
+
+bool IsStopword(absl::string_view word) {
+  return std::find(std::begin(kStopwords), std::end(kStopwords), word) !=
+         std::end(kStopwords);
+}
+
+// The first two distinct words of the title that are runs of at least
+// kMinWordLength ASCII letters and not stopwords, lower-cased (so that
+// newsearch's STEM_SOME stems them, as FTS5's porter tokenizer does).
+std::optional<BenchQuery> QueryFromTitle(absl::string_view title) {
+  std::vector<std::string> words;
+  std::string word;
+  for (size_t i = 0; i <= title.size() && words.size() < 2; ++i) {
+    if (i < title.size() &&
+        absl::ascii_isalpha(static_cast<unsigned char>(title[i]))) {
+      word += absl::ascii_tolower(static_cast<unsigned char>(title[i]));
+      continue;
+    }
+    if (word.size() >= kMinWordLength && !IsStopword(word) &&
+        (words.empty() || words[0] != word)) {
+      words.push_back(word);
+    }
+    word.clear();
+  }
+  if (words.size() < 2) return std::nullopt;
+  return BenchQuery{absl::StrCat(words[0], " ", words[1]),
+                    absl::StrCat("\"", words[0], "\" \"", words[1], "\"")};
+}
+
+// Binds `match`, steps through every row reading each column, and returns
+// the number of rows.
+absl::StatusOr<int> StepAll(sqlite3_stmt* stmt, const std::string& match) {
+  sqlite3_bind_text(stmt, 1, match.data(), static_cast<int>(match.size()),
+                    SQLITE_STATIC);
+  int rows = 0;
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    ++rows;
+    for (int column = 0; column < sqlite3_column_count(stmt); ++column) {
+      benchmark::DoNotOptimize(sqlite3_column_text(stmt, column));
+    }
+  }
+  sqlite3_reset(stmt);
+  if (rc != SQLITE_DONE) {
+    return absl::InternalError(absl::StrCat(
+        "FTS5 query '", match, "': ", sqlite3_errmsg(sqlite3_db_handle(stmt))));
+  }
+  return rows;
+}
+
+// Both databases and the queries, built once outside any timing.
+class QueryFixture {
+ public:
+  // Indexes the corpus both ways (as index_bench does) and generates the
+  // queries: about 20 s on Reuters-21578.
+  static absl::StatusOr<std::unique_ptr<QueryFixture>> Create(
+      const Corpus& corpus);
+
+  const std::vector<BenchQuery>& queries() const { return queries_; }
+  Searcher& searcher() { return *searcher_; }
+  sqlite3_stmt* ranked_statement() { return ranked_.get(); }
+
+ private:
+  QueryFixture() = default;
+  absl::Status BuildDatabases(const Corpus& corpus);
+  absl::Status GenerateQueries(const Corpus& corpus);
+  absl::StatusOr<bool> MatchesBoth(const BenchQuery& query);
+
+  // Declared first so that it is removed after the databases are closed.
+  std::unique_ptr<TempDir> dir_;
+  std::unique_ptr<Searcher> searcher_;
+  SqliteDb fts5_;
+  SqliteStatement ranked_;
+  SqliteStatement exists_;
+  std::vector<BenchQuery> queries_;
+};
+
+absl::StatusOr<std::unique_ptr<QueryFixture>> QueryFixture::Create(
+    const Corpus& corpus) {
+  std::unique_ptr<QueryFixture> fixture(new QueryFixture());
+  RETURN_IF_ERROR(fixture->BuildDatabases(corpus));
+  RETURN_IF_ERROR(fixture->GenerateQueries(corpus));
+  return fixture;
+}
+
+absl::Status QueryFixture::BuildDatabases(const Corpus& corpus) {
+  ASSIGN_OR_RETURN(dir_, TempDir::Create());
+  const std::string newsearch_path = dir_->Path("newsearch.db");
+  const std::string fts5_path = dir_->Path("fts5.sqlite");
+  RETURN_IF_ERROR(BuildNewsearchIndex(corpus.lines, newsearch_path).status());
+  RETURN_IF_ERROR(BuildFts5Index(corpus.lines, fts5_path).status());
+  ASSIGN_OR_RETURN(searcher_, Searcher::Open(newsearch_path));
+  ASSIGN_OR_RETURN(fts5_, OpenSqlite(fts5_path));
+  ASSIGN_OR_RETURN(ranked_, PrepareSqlite(fts5_.get(), kRankedSql));
+  ASSIGN_OR_RETURN(exists_, PrepareSqlite(fts5_.get(), kExistsSql));
+  return absl::OkStatus();
+}
+
+// The query generator, deterministic for a given corpus: visit records 0, k,
+// 2k, ... with k = max(1, lines / (2 * kQueryCount)); from each record that
+// has a title take its first two distinct title words of at least four
+// letters that are not stopwords (QueryFromTitle); keep the pair if it
+// matches at least one document in newsearch and in FTS5; stop at
+// kQueryCount pairs. Running each query once here also warms both systems'
+// caches alike before timing.
+absl::Status QueryFixture::GenerateQueries(const Corpus& corpus) {
+  const size_t stride =
+      std::max<size_t>(1, corpus.lines.size() / (2 * kQueryCount));
+  FtsRecord record;
+  for (size_t i = 0; i < corpus.lines.size() && queries_.size() < kQueryCount;
+       i += stride) {
+    if (!ParseFtsRecord(corpus.lines[i], &record) || record.title.empty())
+      continue;
+    std::optional<BenchQuery> query = QueryFromTitle(record.title);
+    if (!query.has_value()) continue;
+    ASSIGN_OR_RETURN(const bool matches, MatchesBoth(*query));
+    if (matches) queries_.push_back(std::move(*query));
+  }
+  if (queries_.empty()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("no query could be generated from ", corpus.path));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> QueryFixture::MatchesBoth(const BenchQuery& query) {
+  SearchRequest request;
+  request.query = query.newsearch;
+  request.limit = 0;
+  ASSIGN_OR_RETURN(const SearchResponse response, searcher_->Search(request));
+  if (response.total == 0) return false;
+  ASSIGN_OR_RETURN(const int rows, StepAll(exists_.get(), query.fts5));
+  return rows > 0;
+}
+
+// Built by the first benchmark that runs, before its timed loop. A static
+// object, not a leaked one, so that its destructor removes the databases.
+absl::StatusOr<QueryFixture*> SharedFixture() {
+  static const absl::StatusOr<std::unique_ptr<QueryFixture>> fixture =
+      []() -> absl::StatusOr<std::unique_ptr<QueryFixture>> {
+    if (!SharedCorpus().ok()) return SharedCorpus().status();
+    return QueryFixture::Create(*SharedCorpus());
+  }();
+  if (!fixture.ok()) return fixture.status();
+  return fixture->get();
+}
+
+void ReportQueryCounters(benchmark::State& state, size_t queries,
+                         int64_t hits) {
+  state.SetItemsProcessed(state.iterations());
+  state.counters["queries"] = static_cast<double>(queries);
+  state.counters["hits_per_query"] = benchmark::Counter(
+      static_cast<double>(hits), benchmark::Counter::kAvgIterations);
+}
+
+// state.range(0): 1 with snippets (what a result page shows), 0 without.
+void BM_QueryNewsearch(benchmark::State& state) {
+  const absl::StatusOr<QueryFixture*> fixture = SharedFixture();
+  if (!fixture.ok()) {
+    state.SkipWithError(std::string(fixture.status().message()).c_str());
+    return;
+  }
+  const std::vector<BenchQuery>& queries = (*fixture)->queries();
+  SearchRequest request;  // relevance order, limit 10
+  if (state.range(0) == 0) request.snippet_length = 0;
+  size_t next = 0;
+  int64_t hits = 0;
+  for (auto _ : state) {
+    request.query = queries[next].newsearch;
+    next = (next + 1) % queries.size();
+    const absl::StatusOr<SearchResponse> response =
+        (*fixture)->searcher().Search(request);
+    if (!response.ok()) {
+      state.SkipWithError(std::string(response.status().message()).c_str());
+      break;
+    }
+    hits += static_cast<int64_t>(response->results.size());
+  }
+  ReportQueryCounters(state, queries.size(), hits);
+}
+
+void BM_QueryFts5(benchmark::State& state) {
+  const absl::StatusOr<QueryFixture*> fixture = SharedFixture();
+  if (!fixture.ok()) {
+    state.SkipWithError(std::string(fixture.status().message()).c_str());
+    return;
+  }
+  const std::vector<BenchQuery>& queries = (*fixture)->queries();
+  size_t next = 0;
+  int64_t hits = 0;
+  for (auto _ : state) {
+    const absl::StatusOr<int> rows =
+        StepAll((*fixture)->ranked_statement(), queries[next].fts5);
+    next = (next + 1) % queries.size();
+    if (!rows.ok()) {
+      state.SkipWithError(std::string(rows.status().message()).c_str());
+      break;
+    }
+    hits += *rows;
+  }
+  ReportQueryCounters(state, queries.size(), hits);
+}
+
+BENCHMARK(BM_QueryNewsearch)
+    ->ArgName("snippets")
+    ->Arg(1)
+    ->Arg(0)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(kQueryCount* kRounds)
+    ->UseRealTime();
+BENCHMARK(BM_QueryFts5)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(kQueryCount* kRounds)
+    ->UseRealTime();
+
+}  // namespace
+}  // namespace bench
+}  // namespace newsearch
+
+int main(int argc, char** argv) {
+  return newsearch::bench::RunBenchmarks(argc, argv);
+}

@@ -93,13 +93,20 @@ bool IsReadMore(absl::string_view line) {
 }
 
 // "https://www.euronews.com/2025/..." anywhere in the page -> "euronews".
+// Only a host followed by '/' counts: links on these pages are often cut off
+// in the middle of the host name.
 std::string SourceFromLinks(absl::string_view text) {
-  const size_t scheme = text.find("://");
-  if (scheme == absl::string_view::npos) return "";
-  absl::string_view host = text.substr(scheme + 3);
-  host = host.substr(0, host.find_first_of("/\"' <"));
-  absl::ConsumePrefix(&host, "www.");
-  return absl::AsciiStrToLower(host.substr(0, host.find('.')));
+  for (size_t scheme = text.find("://"); scheme != absl::string_view::npos;
+       scheme = text.find("://", scheme + 3)) {
+    absl::string_view host = text.substr(scheme + 3);
+    const size_t end = host.find_first_of("/\"' <\n");
+    if (end == absl::string_view::npos || host[end] != '/') continue;
+    host = host.substr(0, end);
+    absl::ConsumePrefix(&host, "www.");
+    if (host.find('.') == absl::string_view::npos) continue;
+    return absl::AsciiStrToLower(host.substr(0, host.find('.')));
+  }
+  return "";
 }
 
 // The first "/YYYY/MM/DD/" in a link.

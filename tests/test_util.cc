@@ -73,14 +73,18 @@ std::string NewsindexPath() { return NEWSEARCH_NEWSINDEX_PATH; }
 std::string NewsearchPath() { return NEWSEARCH_NEWSEARCH_PATH; }
 std::string SourceDir() { return NEWSEARCH_SOURCE_DIR; }
 
-std::string SharedFile(const std::string& relative) {
+std::string SharedPath(const std::string& relative) {
   const char* env = std::getenv("NEWSEARCH_SHARED");
   const fs::path shared = env != nullptr && *env != '\0'
                               ? fs::path(env)
                               : fs::path(SourceDir()) / ".." / "shared";
-  const fs::path file = shared / relative;
+  return (shared / relative).lexically_normal().string();
+}
+
+std::string SharedFile(const std::string& relative) {
+  const std::string file = SharedPath(relative);
   if (!fs::exists(file)) {
-    ADD_FAILURE() << "missing " << file.string()
+    ADD_FAILURE() << "missing " << file
                   << ": this test needs the shared corpora beside the checkout "
                      "(../shared) or NEWSEARCH_SHARED set to that folder; "
                      "run `ctest -LE corpus` to leave such tests out";

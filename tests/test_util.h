@@ -64,8 +64,12 @@ std::string NewsearchPath();
 std::string SourceDir();
 
 // The shared folder beside the checkout (or $NEWSEARCH_SHARED): its corpora
-// and seeds. Returns "" and records a test failure naming the missing file
-// when `relative` (e.g. "corpora/reuters21578.jsonl") is absent.
+// and seeds. SharedPath() only builds the path ("corpora/reuters21578.jsonl"
+// -> "/work/shared/corpora/reuters21578.jsonl"). SharedFile() also checks it:
+// when the file is absent it records a test failure naming it (call it from
+// a test or SetUp, not SetUpTestSuite, where gtest turns failures into skips)
+// and returns "".
+std::string SharedPath(const std::string& relative);
 std::string SharedFile(const std::string& relative);
 
 }  // namespace testing

@@ -3,6 +3,7 @@
 #include <rapidjson/document.h>
 #include <xapian.h>
 
+#include <filesystem>
 #include <fstream>
 #include <set>
 
@@ -23,16 +24,19 @@ class ReutersTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     corpus_ =
-        new std::string(testing::SharedFile("corpora/reuters21578.jsonl"));
-    if (corpus_->empty()) return;
+        new std::string(testing::SharedPath("corpora/reuters21578.jsonl"));
+    if (!std::filesystem::exists(*corpus_)) return;
     db_ = new std::string(testing::MakeTempDir("reuters") + "/db");
     index_ = new testing::CommandResult(RunCommand(testing::NewsindexPath() +
                                                    " --db " + Quote(*db_) +
                                                    " " + Quote(*corpus_)));
   }
   void SetUp() override {
-    if (db_ == nullptr)
-      GTEST_FAIL() << "Reuters-21578 corpus missing (see above)";
+    if (db_ == nullptr) {
+      testing::SharedFile(
+          "corpora/reuters21578.jsonl");  // names what is missing
+      GTEST_FAIL() << "cannot run without the Reuters-21578 corpus";
+    }
   }
 
   // Ids of the corpus records with `topic` published in [from, to], read

@@ -117,9 +117,11 @@ TEST(PageTextErrorsTest, InvalidUtf8IsReportedWithLine) {
 TEST(PageTextErrorsTest, SourceComesFromTheFirstCompleteLink) {
   ParsedPage page = ParsePageText(
       "Title\n\xE2\x80\xA2 Dec 21, 2025, 12:01 AM\n\nBody.\n\nToday\n"
-      "Entry one\n\xE2\x80\xA2 5:57 PM\n1 min\nText.<a href=\"https://www.euron\n"
+      "Entry one\n\xE2\x80\xA2 5:57 PM\n1 min\nText.<a "
+      "href=\"https://www.euron\n"
       "Read the article\n"
-      "Entry two\n\xE2\x80\xA2 4:00 PM\n1 min\nText.<a href=\"https://www.euronews.com/2\n"
+      "Entry two\n\xE2\x80\xA2 4:00 PM\n1 min\nText.<a "
+      "href=\"https://www.euronews.com/2\n"
       "Read the article\n",
       ParisOptions());
   ASSERT_EQ(page.documents.size(), 3u);

@@ -7,6 +7,7 @@
 #include "indexer/index_writer.h"
 #include "newsearch/dates.h"
 #include "newsearch/search_json.h"
+#include "newsearch/status_macros.h"
 #include "searcher/terminal_output.h"
 #include "tests/test_util.h"
 
@@ -49,27 +50,36 @@ const Row kRows[] = {
 
 class SearcherTest : public ::testing::Test {
  protected:
+  // No assertions here (gtest would report them as skipped tests): the
+  // outcome is kept for SetUp() to check.
   static void SetUpTestSuite() {
     path_ = new std::string(testing::MakeTempDir("db"));
-    auto writer = IndexWriter::Open(*path_, {});
-    ASSERT_THAT(writer, IsOk());
+    setup_ = new absl::Status(BuildIndex(*path_));
+  }
+
+  static absl::Status BuildIndex(const std::string& path) {
+    ASSIGN_OR_RETURN(std::unique_ptr<IndexWriter> writer,
+                     IndexWriter::Open(path, {}));
     for (const Row& row : kRows) {
       NewsDocument doc;
       doc.id = row.id;
       doc.kind = row.kind;
       doc.title = row.title;
       doc.body = row.body;
-      if (*row.published) doc.published = *ParseTimestamp(row.published);
+      if (*row.published) {
+        ASSIGN_OR_RETURN(doc.published, ParseTimestamp(row.published));
+      }
       doc.topics = {row.topic};
       doc.source = row.source;
       doc.language = "en";
-      ASSERT_THAT(PrepareDocument(&doc), IsOk());
-      ASSERT_THAT((*writer)->Add(doc), IsOk());
+      RETURN_IF_ERROR(PrepareDocument(&doc));
+      RETURN_IF_ERROR(writer->Add(doc).status());
     }
-    ASSERT_THAT((*writer)->Commit(), IsOk());
+    return writer->Commit();
   }
 
   void SetUp() override {
+    ASSERT_THAT(*setup_, IsOk());
     auto searcher = Searcher::Open(*path_);
     ASSERT_THAT(searcher, IsOk());
     searcher_ = std::move(*searcher);
@@ -93,10 +103,12 @@ class SearcherTest : public ::testing::Test {
   }
 
   static std::string* path_;
+  static absl::Status* setup_;
   std::unique_ptr<Searcher> searcher_;
 };
 
 std::string* SearcherTest::path_ = nullptr;
+absl::Status* SearcherTest::setup_ = nullptr;
 
 TEST_F(SearcherTest, TitleMatchesOutrankBodyMatches) {
   EXPECT_THAT(Ids("harbour"), ElementsAre("storm-2", "storm-1", "grain-1"));

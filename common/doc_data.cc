@@ -75,6 +75,7 @@ std::string EncodeDocData(const NewsDocument& doc) {
   PutTime(w, "published", doc.published);
   PutTime(w, "updated", doc.updated);
   PutList(w, "topics", doc.topics);
+  PutList(w, "inferred_topics", doc.inferred_topics);
   PutList(w, "authors", doc.authors);
   PutList(w, "places", doc.places);
   PutString(w, "section", doc.section);
@@ -105,6 +106,7 @@ absl::StatusOr<NewsDocument> DecodeDocData(absl::string_view data) {
   doc.published = GetTime(json, "published");
   doc.updated = GetTime(json, "updated");
   doc.topics = GetList(json, "topics");
+  doc.inferred_topics = GetList(json, "inferred_topics");
   doc.authors = GetList(json, "authors");
   doc.places = GetList(json, "places");
   doc.section = GetString(json, "section");

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "newsearch/text.h"
+#include "newsearch/topics.h"
 
 namespace newsearch {
 namespace schema {
@@ -40,6 +41,10 @@ const std::vector<FieldSpec>& Fields() {
 
 std::string BooleanTerm(absl::string_view prefix, absl::string_view value) {
   return BoundTerm(absl::StrCat(prefix, NormalizeFilterValue(value)));
+}
+
+std::string TopicTerm(absl::string_view name) {
+  return BoundTerm(absl::StrCat(kPrefixTopic, TopicSlug(name)));
 }
 
 std::string IdTerm(absl::string_view id) {

@@ -5,6 +5,7 @@
 #include "newsearch/doc_data.h"
 #include "newsearch/schema.h"
 #include "newsearch/text.h"
+#include "newsearch/topics.h"
 
 namespace newsearch {
 namespace {
@@ -28,13 +29,15 @@ void AddFilters(Xapian::Document& xdoc, const NewsDocument& doc) {
   AddFilter(xdoc, schema::kPrefixSection, doc.section, schema::kSlotSection);
   AddFilter(xdoc, schema::kPrefixLanguage, doc.language, schema::kSlotLanguage);
   AddFilter(xdoc, schema::kPrefixStory, doc.story_key, schema::kSlotStoryKey);
-  for (size_t i = 0; i < doc.topics.size(); ++i) {
-    const Xapian::valueno slot =
-        i < static_cast<size_t>(schema::kTopicSlots)
-            ? schema::kSlotTopic0 + static_cast<Xapian::valueno>(i)
-            : Xapian::BAD_VALUENO;
-    AddFilter(xdoc, schema::kPrefixTopic, doc.topics[i], slot);
+  std::vector<TopicEntry> topics;
+  for (const auto* list : {&doc.topics, &doc.inferred_topics}) {
+    for (const std::string& name : *list) {
+      if (TopicSlug(name).empty()) continue;
+      xdoc.add_boolean_term(schema::TopicTerm(name));
+      topics.push_back({TopicSlug(name), name});
+    }
   }
+  if (!topics.empty()) xdoc.add_value(schema::kSlotTopics, EncodeTopicSet(topics));
   for (const std::string& author : doc.authors) {
     AddFilter(xdoc, schema::kPrefixAuthor, author, Xapian::BAD_VALUENO);
   }
@@ -43,17 +46,23 @@ void AddFilters(Xapian::Document& xdoc, const NewsDocument& doc) {
   }
 }
 
+// The instant stored for a published time. A bare date is stored at noon
+// UTC so that it stays on its calendar day when read in any zone from UTC-12
+// to UTC+11 (see schema.h).
+absl::Time StoredInstant(const Timestamp& t) {
+  if (t.precision == TimePrecision::kDay) return t.time + absl::Hours(12);
+  return t.time;
+}
+
 void AddDates(Xapian::Document& xdoc, const NewsDocument& doc) {
   if (!doc.published) return;
-  const absl::Time t = doc.published->time;
-  xdoc.add_value(
-      schema::kSlotPublished,
-      Xapian::sortable_serialise(static_cast<double>(absl::ToUnixSeconds(t))));
+  const absl::Time t = StoredInstant(*doc.published);
+  xdoc.add_value(schema::kSlotPublished,
+                 Xapian::sortable_serialise(
+                     static_cast<double>(absl::ToUnixSeconds(t))));
   const std::string day = DayKey(t);
   xdoc.add_value(schema::kSlotDayKey, day);
-  if (doc.published->precision != TimePrecision::kDay) {
-    xdoc.add_value(schema::kSlotHourKey, HourKey(t));
-  }
+  xdoc.add_value(schema::kSlotHourKey, HourKey(t));
   xdoc.add_boolean_term(absl::StrCat(schema::kPrefixDay, day));
   xdoc.add_boolean_term(absl::StrCat(schema::kPrefixMonth, MonthKey(t)));
   xdoc.add_boolean_term(absl::StrCat(schema::kPrefixYear, YearKey(t)));

@@ -84,6 +84,9 @@ class FilterFieldProcessor : public Xapian::FieldProcessor {
   Xapian::Query operator()(const std::string& value) override {
     if (prefix_ == schema::kPrefixId)
       return Xapian::Query(schema::IdTerm(value));
+    if (prefix_ == schema::kPrefixTopic) {
+      return Xapian::Query(schema::TopicTerm(value));
+    }
     return Xapian::Query(schema::BooleanTerm(prefix_, value));
   }
 

@@ -23,12 +23,14 @@ TEST(SchemaTest, TopicSlotsDoNotOverlapOtherSlots) {
        {schema::kSlotPublished, schema::kSlotDayKey, schema::kSlotHourKey,
         schema::kSlotStoryKey, schema::kSlotKind, schema::kSlotSource,
         schema::kSlotSection, schema::kSlotLanguage}) {
-    EXPECT_LT(slot, schema::kSlotTopic0);
+    EXPECT_NE(slot, schema::kSlotTopics);
   }
 }
 
 TEST(SchemaTest, BooleanTermsAreNormalised) {
-  EXPECT_EQ(schema::BooleanTerm(schema::kPrefixTopic, " Grain "), "XTgrain");
+  EXPECT_EQ(schema::BooleanTerm(schema::kPrefixSection, " World  News "),
+            "XSECworld news");
+  EXPECT_EQ(schema::TopicTerm(" Interest  Rates "), "XTinterest-rates");
   EXPECT_EQ(schema::BooleanTerm(schema::kPrefixSource, "Euronews"),
             "XSRCeuronews");
   EXPECT_EQ(schema::IdTerm("reuters-1"), "Qreuters-1");

@@ -5,6 +5,7 @@
 #include "newsearch/dates.h"
 #include "newsearch/doc_data.h"
 #include "newsearch/schema.h"
+#include "newsearch/topics.h"
 #include "tests/test_util.h"
 
 namespace newsearch {
@@ -51,9 +52,13 @@ TEST(IndexWriterTest, StoresTermsValuesAndDataAsTheSchemaSays) {
   EXPECT_EQ(doc.get_value(schema::kSlotDayKey), "19870305");
   EXPECT_EQ(doc.get_value(schema::kSlotHourKey), "1987030511");
   EXPECT_EQ(doc.get_value(schema::kSlotSource), "reuters");
-  EXPECT_EQ(doc.get_value(schema::kSlotTopic0), "grain");
-  EXPECT_EQ(doc.get_value(schema::kSlotTopic0 + 3), "ships");
-  EXPECT_EQ(doc.get_value(schema::kSlotTopic0 + 4), "");  // only kTopicSlots
+  // Every topic, sorted by slug, in one slot for exact facet counts.
+  std::vector<TopicEntry> topics =
+      DecodeTopicSet(doc.get_value(schema::kSlotTopics));
+  ASSERT_EQ(topics.size(), 5u);
+  EXPECT_EQ(topics[0].slug, "grain");
+  EXPECT_EQ(topics[0].name, "Grain");
+  EXPECT_EQ(topics[4].slug, "wheat");
   EXPECT_FALSE(doc.get_value(schema::kSlotStoryKey).empty());
   absl::StatusOr<NewsDocument> data = DecodeDocData(doc.get_data());
   ASSERT_THAT(data, IsOk());

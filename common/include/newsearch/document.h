@@ -51,7 +51,9 @@ struct NewsDocument {
   std::string url;
   std::optional<Timestamp> published;
   std::optional<Timestamp> updated;
-  std::vector<std::string> topics;
+  std::vector<std::string> topics;           // as the input gave them
+  std::vector<std::string> inferred_topics;  // added by newsearch (taxonomy
+                                             // or learned model)
   std::vector<std::string> authors;
   std::vector<std::string> places;
   std::string section;

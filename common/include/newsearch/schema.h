@@ -11,7 +11,8 @@
 //     title match weighs more and `title:` can search titles alone. Stemmed
 //     forms ("Z" + stem) use the document's own language.
 //   * Boolean filters: exact, lower-cased values under the prefixes below
-//     (`XTgrain`, `XSRCreuters`). Values longer than Xapian's term limit are
+//     (`XSRCreuters`); topics by their slug (`XTinterest-rates`, topics.h),
+//     explicit and inferred alike. Values longer than Xapian's term limit are
 //     cut and suffixed with a hash so distinct values stay distinct.
 //   * Dates: `D`/`M`/`Y` + UTC day, month and year keys for cheap exact
 //     filters; ranges use the published value slot instead.
@@ -21,12 +22,20 @@
 //   * kSlotPublished: sortable_serialise(UTC epoch seconds): range filters,
 //     date sorting and recency.
 //   * kSlotDayKey / kSlotHourKey: "YYYYMMDD" / "YYYYMMDDHH" in UTC, so built-in
-//     ValueCountMatchSpy can count exact date histograms (also remotely).
+//     ValueCountMatchSpy can count exact date histograms in any zone with
+//     whole-hour offsets (also remotely), and ValueMapPostingSource can map
+//     them to recency boosts.
+//   A date without a time (day precision) is stored at 12:00 UTC of that
+//   date, so that it stays on its own calendar day in every zone from UTC-12
+//   to UTC+11 when ranges and histograms are read in a local zone.
 //   * kSlotStoryKey: the story key, for collapsing duplicate reports.
 //   * kSlotKind, kSlotSource, kSlotSection, kSlotLanguage: the normalised
 //     filter value, for facet counts.
-//   * kSlotTopic0 .. kSlotTopic0 + kTopicSlots - 1: one topic per slot, so
-//     ValueCountMatchSpy counts topics exactly without custom classes.
+//   * kSlotTopics: all of a document's topics, explicit and inferred, as one
+//     string (EncodeTopicSet in topics.h): ValueCountMatchSpy counts each
+//     distinct combination and the searcher adds them up per topic, so topic
+//     counts are exact however many topics a document has, with a built-in
+//     spy that remote shards know.
 // Document data: compact JSON of what a result shows (see doc_data.h).
 #ifndef NEWSEARCH_SCHEMA_H_
 #define NEWSEARCH_SCHEMA_H_
@@ -65,8 +74,7 @@ inline constexpr Xapian::valueno kSlotKind = 4;
 inline constexpr Xapian::valueno kSlotSource = 5;
 inline constexpr Xapian::valueno kSlotSection = 6;
 inline constexpr Xapian::valueno kSlotLanguage = 7;
-inline constexpr Xapian::valueno kSlotTopic0 = 10;
-inline constexpr int kTopicSlots = 4;
+inline constexpr Xapian::valueno kSlotTopics = 8;
 
 // wdf increment of title words relative to summary and body words.
 inline constexpr Xapian::termcount kTitleWeight = 3;
@@ -93,6 +101,9 @@ const std::vector<FieldSpec>& Fields();
 // Lower-cases (Unicode) and trims a filter value, the same way for indexing
 // and querying, and bounds the resulting term to kMaxTermBytes.
 std::string BooleanTerm(absl::string_view prefix, absl::string_view value);
+
+// The topic filter term: kPrefixTopic + TopicSlug(name), bounded.
+std::string TopicTerm(absl::string_view name);
 
 // The unique id term; ids too long for a term are hashed.
 std::string IdTerm(absl::string_view id);

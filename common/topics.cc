@@ -1,0 +1,94 @@
+#include "newsearch/topics.h"
+
+#include <unicode/translit.h>
+#include <unicode/unistr.h>
+
+#include <algorithm>
+#include <memory>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_split.h"
+#include "newsearch/text.h"
+
+namespace newsearch {
+namespace {
+
+// ICU transliterators are not thread-safe and costly to build: one per
+// thread, built on first use.
+icu::Transliterator* AsciiTransliterator() {
+  thread_local std::unique_ptr<icu::Transliterator> transliterator = [] {
+    UErrorCode status = U_ZERO_ERROR;
+    std::unique_ptr<icu::Transliterator> t(icu::Transliterator::createInstance(
+        "Any-Latin; Latin-ASCII", UTRANS_FORWARD, status));
+    if (U_FAILURE(status)) t.reset();
+    return t;
+  }();
+  return transliterator.get();
+}
+
+constexpr char kEntrySeparator = '\n';
+constexpr char kFieldSeparator = '\t';
+
+}  // namespace
+
+std::string TopicDisplayName(absl::string_view name) {
+  std::string out;
+  for (absl::string_view word :
+       absl::StrSplit(name, absl::ByAnyChar(" \t\r\n"), absl::SkipEmpty())) {
+    if (!out.empty()) out.push_back(' ');
+    out.append(word.data(), word.size());
+  }
+  return out;
+}
+
+std::string TopicSlug(absl::string_view name) {
+  icu::UnicodeString text =
+      icu::UnicodeString::fromUTF8(icu::StringPiece(name.data(), name.size()));
+  if (icu::Transliterator* t = AsciiTransliterator()) t->transliterate(text);
+  std::string ascii;
+  text.toUTF8String(ascii);
+  std::string slug;
+  bool dash = false;
+  for (char c : ascii) {
+    if (absl::ascii_isalnum(static_cast<unsigned char>(c))) {
+      if (dash && !slug.empty()) slug.push_back('-');
+      slug.push_back(absl::ascii_tolower(static_cast<unsigned char>(c)));
+      dash = false;
+    } else {
+      dash = true;
+    }
+  }
+  if (slug.empty()) return NormalizeFilterValue(name);
+  return slug;
+}
+
+std::string EncodeTopicSet(const std::vector<TopicEntry>& topics) {
+  std::vector<TopicEntry> sorted = topics;
+  std::sort(sorted.begin(), sorted.end(),
+            [](const TopicEntry& a, const TopicEntry& b) { return a.slug < b.slug; });
+  std::string out;
+  std::string previous;
+  for (const TopicEntry& topic : sorted) {
+    if (topic.slug.empty() || topic.slug == previous) continue;
+    if (!out.empty()) out.push_back(kEntrySeparator);
+    out += topic.slug;
+    out.push_back(kFieldSeparator);
+    // Names never contain the separators: display names collapse whitespace.
+    out += TopicDisplayName(topic.name);
+    previous = topic.slug;
+  }
+  return out;
+}
+
+std::vector<TopicEntry> DecodeTopicSet(absl::string_view value) {
+  std::vector<TopicEntry> topics;
+  if (value.empty()) return topics;
+  for (absl::string_view entry : absl::StrSplit(value, kEntrySeparator)) {
+    std::pair<absl::string_view, absl::string_view> parts =
+        absl::StrSplit(entry, absl::MaxSplits(kFieldSeparator, 1));
+    topics.push_back({std::string(parts.first), std::string(parts.second)});
+  }
+  return topics;
+}
+
+}  // namespace newsearch

@@ -1,5 +1,6 @@
 #include "newsearch/dates.h"
 
+#include <optional>
 #include <string>
 
 #include "absl/strings/ascii.h"
@@ -128,6 +129,56 @@ absl::StatusOr<absl::Time> ParseRangeBound(absl::string_view text,
   }
   if (bound == Bound::kLower) return t.time;
   return NextInstant(t) - absl::Seconds(1);
+}
+
+namespace {
+
+// "24h", "7d", "2w" -> the duration; nullopt for anything else.
+std::optional<absl::Duration> RelativeSpan(absl::string_view text) {
+  if (text.size() < 2 || text.size() > 7) return std::nullopt;
+  int64_t n = 0;
+  for (char c : text.substr(0, text.size() - 1)) {
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(c)))
+      return std::nullopt;
+    n = n * 10 + (c - '0');
+  }
+  switch (text.back()) {
+    case 'h':
+      return absl::Hours(n);
+    case 'd':
+      return absl::Hours(24 * n);
+    case 'w':
+      return absl::Hours(24 * 7 * n);
+    default:
+      return std::nullopt;
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<DateSpan> ParseDateSpec(absl::string_view text,
+                                       absl::TimeZone zone, absl::Time now) {
+  const std::string spec =
+      absl::AsciiStrToLower(absl::StripAsciiWhitespace(text));
+  if (spec == "today" || spec == "yesterday") {
+    absl::CivilDay day = absl::ToCivilDay(now, zone);
+    if (spec == "yesterday") day -= 1;
+    return DateSpan{absl::FromCivil(day, zone),
+                    absl::FromCivil(day + 1, zone) - absl::Seconds(1)};
+  }
+  if (std::optional<absl::Duration> span = RelativeSpan(spec)) {
+    return DateSpan{now - *span, now};
+  }
+  absl::StatusOr<absl::Time> lower = ParseRangeBound(text, zone, Bound::kLower);
+  if (!lower.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "bad date '", text,
+        "': expected YYYY-MM-DD[THH[:MM[:SS]]], today, yesterday, or a span "
+        "such as 24h, 7d, 2w"));
+  }
+  absl::StatusOr<absl::Time> upper = ParseRangeBound(text, zone, Bound::kUpper);
+  if (!upper.ok()) return upper.status();
+  return DateSpan{*lower, *upper};
 }
 
 }  // namespace newsearch

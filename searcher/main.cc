@@ -1,10 +1,13 @@
 // newsearch: searches a newsearch database from the command line.
 //
-//   newsearch --db news.db 'peace talks date:2025-12-01..'
-//   newsearch --db news.db --json --sort newest 'topic:grain'
+//   newsearch --db news.db 'peace talks date:7d'
+//   newsearch --db news.db --json --facets date,topic --filter topic=grain oil
+//   newsearch --db news.db --sort newest 'topic:grain'
 //
-// Exit status: 0 on success (also when nothing matched), 1 for a malformed
-// query or request, 2 for a usage error or a database that cannot be read.
+// Flags may be spelled with '-' or '_' (--half-life, --half_life); --filter
+// may be repeated. Exit status: 0 on success (also when nothing matched), 1
+// for a malformed query or request, 2 for a usage error or a database that
+// cannot be read.
 #include <unistd.h>
 
 #include <iostream>
@@ -16,16 +19,36 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "newsearch/dates.h"
 #include "newsearch/search_json.h"
 #include "newsearch/searcher.h"
+#include "newsearch/status_macros.h"
+#include "searcher/cli_args.h"
 #include "searcher/terminal_output.h"
 
 ABSL_FLAG(std::string, db, "", "database: a Xapian database or stub file");
 ABSL_FLAG(int, limit, 10, "results per page");
 ABSL_FLAG(int, offset, 0, "results to skip");
-ABSL_FLAG(std::string, sort, "relevance", "relevance, newest or oldest");
-ABSL_FLAG(std::string, tz, "UTC", "IANA time zone for date: ranges");
+ABSL_FLAG(std::string, sort, "hybrid",
+          "hybrid (relevance and recency), relevance, newest or oldest");
+ABSL_FLAG(std::string, now, "",
+          "the clock for recency and relative dates (RFC 3339 or a date; "
+          "default: the current time)");
+ABSL_FLAG(std::string, half_life, "7d",
+          "hybrid: age at which the recency boost halves (90m, 36h, 7d, 2w)");
+ABSL_FLAG(double, recency_weight, newsearch::kDefaultRecencyWeight,
+          "hybrid: largest boost as a share of the query's best possible "
+          "BM25 score; 0 gives the pure relevance order");
+ABSL_FLAG(std::string, tz, "UTC",
+          "IANA time zone for dates in the query and the date histogram");
 ABSL_FLAG(std::string, lang, "en", "language of the query (stemmer)");
+ABSL_FLAG(std::string, facets, "",
+          "comma-separated facets to count: date,topic,source,kind,section");
+ABSL_FLAG(std::string, interval, "auto",
+          "date histogram buckets: hour, day, week, month, year or auto");
+ABSL_FLAG(int, facet_size, 10, "values shown per facet; the rest are summed");
+ABSL_FLAG(bool, explain, false, "show each score's BM25 and recency parts");
 ABSL_FLAG(bool, json, false, "print the JSON contract instead of text");
 ABSL_FLAG(std::string, color, "auto", "auto (on a terminal), always or never");
 
@@ -41,11 +64,12 @@ int Fail(int code, const std::string& message) {
 }
 
 absl::StatusOr<SortOrder> ParseSort(const std::string& name) {
+  if (name == "hybrid") return SortOrder::kHybrid;
   if (name == "relevance") return SortOrder::kRelevance;
   if (name == "newest") return SortOrder::kNewest;
   if (name == "oldest") return SortOrder::kOldest;
   return absl::InvalidArgumentError(absl::StrCat(
-      "--sort must be relevance, newest or oldest, not '", name, "'"));
+      "--sort must be hybrid, relevance, newest or oldest, not '", name, "'"));
 }
 
 absl::StatusOr<bool> UseColor(const std::string& mode) {
@@ -56,18 +80,40 @@ absl::StatusOr<bool> UseColor(const std::string& mode) {
       absl::StrCat("--color must be auto, always or never, not '", mode, "'"));
 }
 
+// The flags that shape ranking and dates.
+absl::Status RankingFromFlags(SearchRequest* request) {
+  ASSIGN_OR_RETURN(request->sort, ParseSort(absl::GetFlag(FLAGS_sort)));
+  const std::string now = absl::GetFlag(FLAGS_now);
+  if (!now.empty()) {
+    absl::StatusOr<Timestamp> t = ParseTimestamp(now);
+    if (!t.ok())
+      return absl::InvalidArgumentError(
+          absl::StrCat("--now: ", t.status().message()));
+    request->now = t->time;
+  }
+  ASSIGN_OR_RETURN(request->half_life,
+                   ParseHalfLife(absl::GetFlag(FLAGS_half_life)));
+  request->recency_weight = absl::GetFlag(FLAGS_recency_weight);
+  request->time_zone = absl::GetFlag(FLAGS_tz);
+  return absl::OkStatus();
+}
+
 // Turns the flags into a request once (Abseil tip #103).
-absl::StatusOr<SearchRequest> RequestFromFlags(const std::string& query,
+absl::StatusOr<SearchRequest> RequestFromFlags(const CliArgs& args,
                                                bool color) {
   SearchRequest request;
-  request.query = query;
-  absl::StatusOr<SortOrder> sort = ParseSort(absl::GetFlag(FLAGS_sort));
-  if (!sort.ok()) return sort.status();
-  request.sort = *sort;
+  request.query = absl::StrJoin(args.positional, " ");
+  request.filters = args.filters;
+  RETURN_IF_ERROR(RankingFromFlags(&request));
   request.limit = absl::GetFlag(FLAGS_limit);
   request.offset = absl::GetFlag(FLAGS_offset);
-  request.time_zone = absl::GetFlag(FLAGS_tz);
   request.language = absl::GetFlag(FLAGS_lang);
+  request.facets =
+      absl::StrSplit(absl::GetFlag(FLAGS_facets), ',', absl::SkipEmpty());
+  ASSIGN_OR_RETURN(request.date_interval,
+                   ParseDateInterval(absl::GetFlag(FLAGS_interval)));
+  request.facet_size = absl::GetFlag(FLAGS_facet_size);
+  request.explain = absl::GetFlag(FLAGS_explain);
   if (!absl::GetFlag(FLAGS_json)) {
     const TerminalMarks marks = TerminalHighlight(color);
     request.highlight_start = marks.start;
@@ -79,19 +125,24 @@ absl::StatusOr<SearchRequest> RequestFromFlags(const std::string& query,
 int Run(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "searches a newsearch database.\n"
-      "usage: newsearch --db DB [options] QUERY...\n"
+      "usage: newsearch --db DB [options] [--filter FACET=VALUE]... QUERY...\n"
       "QUERY: Xapian QueryParser syntax (AND OR NOT \"phrase\" NEAR word*), "
       "prefixes title: topic: kind: source: section: lang: author: place: "
-      "story: id:, dates date:2025-12-01..2025-12-21 (either end open) or "
-      "date:2025-12-21");
-  std::vector<char*> args = absl::ParseCommandLine(argc, argv);
-  const std::string query = absl::StrJoin(args.begin() + 1, args.end(), " ");
+      "story: id:, dates date:2025-12-01..2025-12-21 (either end open), "
+      "date:2025-12-21, date:today, date:yesterday, date:24h, date:7d, "
+      "since:X, until:X");
+  absl::StatusOr<CliArgs> cli = PreparseArgs(argc, argv);
+  if (!cli.ok()) return Fail(kExitFatal, std::string(cli.status().message()));
+  std::vector<char*> rest = absl::ParseCommandLine(
+      static_cast<int>(cli->argv.size()), cli->argv.data());
+  cli->positional.assign(rest.begin() + 1, rest.end());
+
   const std::string db = absl::GetFlag(FLAGS_db);
   if (db.empty()) return Fail(kExitFatal, "--db is required (see --help)");
   absl::StatusOr<bool> color = UseColor(absl::GetFlag(FLAGS_color));
   if (!color.ok())
     return Fail(kExitFatal, std::string(color.status().message()));
-  absl::StatusOr<SearchRequest> request = RequestFromFlags(query, *color);
+  absl::StatusOr<SearchRequest> request = RequestFromFlags(*cli, *color);
   if (!request.ok())
     return Fail(kExitFatal, std::string(request.status().message()));
 

@@ -1,9 +1,15 @@
 #include "searcher/query_builder.h"
 
+#include <map>
+#include <set>
+
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "newsearch/dates.h"
 #include "newsearch/schema.h"
+#include "newsearch/searcher.h"
+#include "newsearch/status_macros.h"
 #include "newsearch/text.h"
 #include "newsearch/xapian_status.h"
 
@@ -16,19 +22,29 @@ Xapian::Query ValueQuery(Xapian::Query::op op, absl::Time t) {
       Xapian::sortable_serialise(static_cast<double>(absl::ToUnixSeconds(t))));
 }
 
-absl::Time BoundOrThrow(const std::string& text, absl::TimeZone zone,
-                        Bound bound) {
-  absl::StatusOr<absl::Time> t = ParseRangeBound(text, zone, bound);
-  if (!t.ok())
-    throw Xapian::QueryParserError(std::string(t.status().message()));
-  return *t;
+DateSpan SpanOrThrow(const std::string& text, const QueryOptions& options) {
+  absl::StatusOr<DateSpan> span =
+      ParseDateSpec(text, options.zone, options.now);
+  if (!span.ok()) {
+    throw Xapian::QueryParserError(std::string(span.status().message()));
+  }
+  return *span;
 }
 
-// date:2025-12-01..2025-12-21, date:..2025-12-21, date:2025-12-01..
+Xapian::Query SpanQuery(absl::Time lower, absl::Time upper) {
+  return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, schema::kSlotPublished,
+                       Xapian::sortable_serialise(
+                           static_cast<double>(absl::ToUnixSeconds(lower))),
+                       Xapian::sortable_serialise(
+                           static_cast<double>(absl::ToUnixSeconds(upper))));
+}
+
+// date:2025-12-01..2025-12-21, date:..2025-12-21, date:7d..yesterday
 class DateRangeProcessor : public Xapian::RangeProcessor {
  public:
-  explicit DateRangeProcessor(absl::TimeZone zone)
-      : Xapian::RangeProcessor(schema::kSlotPublished, "date:"), zone_(zone) {}
+  explicit DateRangeProcessor(const QueryOptions& options)
+      : Xapian::RangeProcessor(schema::kSlotPublished, "date:"),
+        options_(options) {}
 
   Xapian::Query operator()(const std::string& begin,
                            const std::string& end) override {
@@ -37,42 +53,45 @@ class DateRangeProcessor : public Xapian::RangeProcessor {
     }
     if (begin.empty()) {
       return ValueQuery(Xapian::Query::OP_VALUE_LE,
-                        BoundOrThrow(end, zone_, Bound::kUpper));
+                        SpanOrThrow(end, options_).upper);
     }
-    const absl::Time lower = BoundOrThrow(begin, zone_, Bound::kLower);
+    const absl::Time lower = SpanOrThrow(begin, options_).lower;
     if (end.empty()) return ValueQuery(Xapian::Query::OP_VALUE_GE, lower);
-    const absl::Time upper = BoundOrThrow(end, zone_, Bound::kUpper);
+    const absl::Time upper = SpanOrThrow(end, options_).upper;
     if (upper < lower) {
       throw Xapian::QueryParserError(absl::StrCat(
           "date range ", begin, "..", end, " ends before it starts"));
     }
-    return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, schema::kSlotPublished,
-                         Xapian::sortable_serialise(
-                             static_cast<double>(absl::ToUnixSeconds(lower))),
-                         Xapian::sortable_serialise(
-                             static_cast<double>(absl::ToUnixSeconds(upper))));
+    return SpanQuery(lower, upper);
   }
 
  private:
-  absl::TimeZone zone_;
+  QueryOptions options_;
 };
 
-// date:2025-12-21 (the whole day), date:2025-12-21T10 (that hour).
+// date:X (the span X names), since:X (from its start), until:X (to its end).
 class DateFieldProcessor : public Xapian::FieldProcessor {
  public:
-  explicit DateFieldProcessor(absl::TimeZone zone) : zone_(zone) {}
+  enum class Mode { kWithin, kSince, kUntil };
+  DateFieldProcessor(const QueryOptions& options, Mode mode)
+      : options_(options), mode_(mode) {}
 
   Xapian::Query operator()(const std::string& text) override {
-    return Xapian::Query(
-        Xapian::Query::OP_VALUE_RANGE, schema::kSlotPublished,
-        Xapian::sortable_serialise(static_cast<double>(
-            absl::ToUnixSeconds(BoundOrThrow(text, zone_, Bound::kLower)))),
-        Xapian::sortable_serialise(static_cast<double>(
-            absl::ToUnixSeconds(BoundOrThrow(text, zone_, Bound::kUpper)))));
+    const DateSpan span = SpanOrThrow(text, options_);
+    switch (mode_) {
+      case Mode::kSince:
+        return ValueQuery(Xapian::Query::OP_VALUE_GE, span.lower);
+      case Mode::kUntil:
+        return ValueQuery(Xapian::Query::OP_VALUE_LE, span.upper);
+      case Mode::kWithin:
+        break;
+    }
+    return SpanQuery(span.lower, span.upper);
   }
 
  private:
-  absl::TimeZone zone_;
+  QueryOptions options_;
+  Mode mode_;
 };
 
 // topic:Grain -> XTgrain: values are normalised exactly as at index time.
@@ -94,11 +113,25 @@ class FilterFieldProcessor : public Xapian::FieldProcessor {
   std::string prefix_;
 };
 
+// Common English words that carry no meaning on their own: dropped from
+// queries, which matters most for long, natural-language ones.
+constexpr const char* kStopwords[] = {
+    "a",     "about", "an",   "and",  "are",  "as",    "at",   "be",
+    "been",  "but",   "by",   "can",  "did",  "do",    "does", "for",
+    "from",  "had",   "has",  "have", "how",  "i",     "if",   "in",
+    "into",  "is",    "it",   "its",  "of",   "on",    "or",   "says",
+    "said",  "so",    "than", "that", "the",  "their", "then", "there",
+    "these", "they",  "this", "to",   "was",  "were",  "what", "when",
+    "where", "which", "who",  "why",  "will", "with",  "would"};
+
 void Configure(Xapian::QueryParser& parser, const Xapian::Database& db,
                const QueryOptions& options) {
   parser.set_database(db);
   parser.set_stemmer(Xapian::Stem(StemmerLanguage(options.language)));
   parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+  parser.set_stopper(
+      (new Xapian::SimpleStopper(std::begin(kStopwords), std::end(kStopwords)))
+          ->release());
   parser.set_default_op(Xapian::Query::OP_AND);
   // Bounded wildcard expansion: a* over a large vocabulary must not hang.
   parser.set_max_expansion(500, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
@@ -113,9 +146,50 @@ void Configure(Xapian::QueryParser& parser, const Xapian::Database& db,
                     ->release());
     }
   }
-  parser.add_rangeprocessor((new DateRangeProcessor(options.zone))->release());
-  parser.add_boolean_prefix("date",
-                            (new DateFieldProcessor(options.zone))->release());
+  using Mode = DateFieldProcessor::Mode;
+  parser.add_rangeprocessor((new DateRangeProcessor(options))->release());
+  for (const auto& [prefix, mode] :
+       {std::pair<const char*, Mode>{"date", Mode::kWithin},
+        {"since", Mode::kSince},
+        {"until", Mode::kUntil}}) {
+    parser.add_boolean_prefix(
+        prefix, (new DateFieldProcessor(options, mode))->release());
+  }
+}
+
+// Words of free text in a parsed query: unprefixed terms (stemmed ones start
+// with 'Z', filters with other capitals).
+int CountWords(const Xapian::Query& query) {
+  std::set<std::string> words;
+  for (auto it = query.get_unique_terms_begin();
+       it != query.get_unique_terms_end(); ++it) {
+    const std::string& term = *it;
+    if (term.empty()) continue;
+    const bool stemmed =
+        term[0] == 'Z' && term.size() > 1 &&
+        !absl::ascii_isupper(static_cast<unsigned char>(term[1]));
+    if (stemmed) {
+      words.insert(term.substr(1));
+    } else if (!absl::ascii_isupper(static_cast<unsigned char>(term[0]))) {
+      words.insert(term);
+    }
+  }
+  return static_cast<int>(words.size());
+}
+
+// One drill-down filter term.
+absl::StatusOr<Xapian::Query> FilterTerm(const std::string& facet,
+                                         const std::string& value) {
+  if (facet == "topic") return Xapian::Query(schema::TopicTerm(value));
+  for (const schema::FieldSpec& field : schema::Fields()) {
+    if (field.type == schema::FieldType::kBoolean &&
+        field.query_prefix == facet && facet != "id" && facet != "story") {
+      return Xapian::Query(schema::BooleanTerm(field.term_prefix, value));
+    }
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("cannot filter on '", facet,
+                   "' (topic, source, kind, section, lang, author, place)"));
 }
 
 }  // namespace
@@ -130,14 +204,20 @@ absl::StatusOr<Xapian::Query> BuildQuery(const Xapian::Database& db,
   if (!IsValidUtf8(query)) {
     return absl::InvalidArgumentError("query is not valid UTF-8");
   }
+  if (query.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return Xapian::Query::MatchAll;
+  }
   try {
     Xapian::QueryParser parser;
     Configure(parser, db, options);
     constexpr unsigned kFlags =
         Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD;
     Xapian::Query parsed = parser.parse_query(query, kFlags);
-    if (parsed.empty() && !query.empty() &&
-        query.find_first_not_of(" \t\r\n") != std::string::npos) {
+    if (CountWords(parsed) >= kLongQueryWords) {
+      parser.set_default_op(Xapian::Query::OP_OR);
+      parsed = parser.parse_query(query, kFlags);
+    }
+    if (parsed.empty()) {
       // Nothing searchable was left (only punctuation, say): say so rather
       // than return an empty success.
       return absl::InvalidArgumentError(
@@ -147,6 +227,24 @@ absl::StatusOr<Xapian::Query> BuildQuery(const Xapian::Database& db,
   } catch (const Xapian::Error& e) {
     return XapianErrorToStatus(e, "bad query");
   }
+}
+
+absl::StatusOr<Xapian::Query> ApplyFilters(
+    const Xapian::Query& query,
+    const std::vector<std::pair<std::string, std::string>>& filters) {
+  if (filters.empty()) return query;
+  std::map<std::string, std::vector<Xapian::Query>> by_facet;
+  for (const auto& [facet, value] : filters) {
+    ASSIGN_OR_RETURN(Xapian::Query term, FilterTerm(facet, value));
+    by_facet[facet].push_back(term);
+  }
+  std::vector<Xapian::Query> facets;
+  for (const auto& [facet, terms] : by_facet) {
+    facets.emplace_back(Xapian::Query::OP_OR, terms.begin(), terms.end());
+  }
+  return Xapian::Query(
+      Xapian::Query::OP_FILTER, query,
+      Xapian::Query(Xapian::Query::OP_AND, facets.begin(), facets.end()));
 }
 
 }  // namespace newsearch

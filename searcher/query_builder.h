@@ -1,12 +1,15 @@
 // Builds a Xapian::Query from a user's query string with Xapian's QueryParser,
 // configured from the schema table: text prefixes (title:), boolean filter
 // prefixes whose values are normalised as the indexer does (topic:Grain finds
-// "grain"), and date ranges in a chosen time zone. Everything it produces is
-// made of Xapian's built-in query operators, so it runs on remote shards too.
+// "grain"), and dates in a chosen time zone (date:A..B, date:X, since:X,
+// until:X, with X absolute or relative to `now`: today, yesterday, 24h, 7d,
+// 2w). Short queries AND their words; queries of kLongQueryWords words or
+// more OR them (see searcher.h). English stopwords are dropped from both.
+// Everything it produces is made of Xapian's built-in query operators, so it
+// runs on remote shards too.
 //
-//   QueryOptions options{zone, "en"};
-//   ASSIGN_OR_RETURN(Xapian::Query q, BuildQuery(db, "peace date:2025-12..",
-//   options));
+//   ASSIGN_OR_RETURN(Xapian::Query q,
+//                    BuildQuery(db, "peace date:7d", {zone, "en", now}));
 //
 // Thread-safe: each call builds its own QueryParser.
 #ifndef NEWSEARCH_SEARCHER_QUERY_BUILDER_H_
@@ -15,6 +18,8 @@
 #include <xapian.h>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -24,12 +29,20 @@ namespace newsearch {
 struct QueryOptions {
   absl::TimeZone zone = absl::UTCTimeZone();
   std::string language = "en";
+  absl::Time now = absl::UnixEpoch();  // for relative dates
 };
 
-// kInvalidArgument with Xapian's or our message for a malformed query.
+// kInvalidArgument with Xapian's or our message for a malformed query. An
+// empty query matches every document.
 absl::StatusOr<Xapian::Query> BuildQuery(const Xapian::Database& db,
                                          const std::string& query,
                                          const QueryOptions& options);
+
+// Restricts `query` to the drill-down filters: (facet, value) pairs, values
+// of one facet OR-ed, facets AND-ed. kInvalidArgument for an unknown facet.
+absl::StatusOr<Xapian::Query> ApplyFilters(
+    const Xapian::Query& query,
+    const std::vector<std::pair<std::string, std::string>>& filters);
 
 // Longest query accepted, in bytes.
 inline constexpr size_t kMaxQueryBytes = 8192;

@@ -23,7 +23,76 @@ void StringOrNull(Writer& w, const char* key, const std::string& s) {
   }
 }
 
-void WriteResult(Writer& w, const SearchResult& result) {
+void WriteExplain(Writer& w, const SearchResult& result) {
+  w.Key("explain");
+  w.StartObject();
+  w.Key("bm25");
+  w.Double(result.relevance_score);
+  w.Key("recency");
+  w.Double(result.recency_score);
+  w.EndObject();
+}
+
+void WriteFacetCounts(Writer& w, const FacetCounts& counts) {
+  w.StartArray();
+  for (const FacetValue& v : counts.values) {
+    w.StartObject();
+    w.Key("value");
+    String(w, v.value);
+    if (v.name != v.value) {
+      w.Key("name");
+      String(w, v.name);
+    }
+    w.Key("count");
+    w.Int64(v.count);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+// "facets": {"date": {"interval", "tz", "buckets": [{"key", "count"}]},
+//            "topic": [{"value", "name", "count"}], ...,
+//            "other": {"topic": N, ...}}   (counts beyond the top N, summed)
+void WriteFacets(Writer& w, const Facets& facets) {
+  w.Key("facets");
+  w.StartObject();
+  if (facets.date) {
+    w.Key("date");
+    w.StartObject();
+    w.Key("interval");
+    w.String(DateIntervalName(facets.date->interval).data());
+    w.Key("tz");
+    String(w, facets.date->time_zone);
+    w.Key("buckets");
+    w.StartArray();
+    for (const DateBucket& b : facets.date->buckets) {
+      w.StartObject();
+      w.Key("key");
+      String(w, b.key);
+      w.Key("count");
+      w.Int64(b.count);
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+  }
+  for (const auto& [name, counts] : facets.fields) {
+    w.Key(name.c_str());
+    WriteFacetCounts(w, counts);
+  }
+  if (!facets.fields.empty()) {
+    w.Key("other");
+    w.StartObject();
+    for (const auto& [name, counts] : facets.fields) {
+      w.Key(name.c_str());
+      w.Int64(counts.other);
+    }
+    w.EndObject();
+  }
+  w.EndObject();
+}
+
+void WriteResult(Writer& w, const SearchResult& result, bool explain) {
   const NewsDocument& doc = result.document;
   w.StartObject();
   w.Key("id");
@@ -36,9 +105,15 @@ void WriteResult(Writer& w, const SearchResult& result) {
   StringOrNull(w, "published",
                doc.published ? FormatTimestamp(*doc.published) : "");
   StringOrNull(w, "source", doc.source);
+  // "topics" lists all, explicit first; "inferred_topics" marks ours.
   w.Key("topics");
   w.StartArray();
   for (const std::string& topic : doc.topics) String(w, topic);
+  for (const std::string& topic : doc.inferred_topics) String(w, topic);
+  w.EndArray();
+  w.Key("inferred_topics");
+  w.StartArray();
+  for (const std::string& topic : doc.inferred_topics) String(w, topic);
   w.EndArray();
   StringOrNull(w, "section", doc.section);
   StringOrNull(w, "language", doc.language);
@@ -54,6 +129,7 @@ void WriteResult(Writer& w, const SearchResult& result) {
   w.Double(result.score);
   w.Key("snippet");
   String(w, result.snippet);
+  if (explain) WriteExplain(w, result);
   w.EndObject();
 }
 
@@ -78,8 +154,11 @@ std::string SearchResponseToJson(const SearchResponse& response) {
   w.Int(response.limit);
   w.Key("results");
   w.StartArray();
-  for (const SearchResult& result : response.results) WriteResult(w, result);
+  for (const SearchResult& result : response.results) {
+    WriteResult(w, result, response.explain);
+  }
   w.EndArray();
+  WriteFacets(w, response.facets);
   w.Key("suggestion");
   if (response.suggestion) {
     String(w, *response.suggestion);

@@ -8,7 +8,9 @@
 #include "newsearch/status_macros.h"
 #include "newsearch/text.h"
 #include "newsearch/xapian_status.h"
+#include "searcher/facet_counter.h"
 #include "searcher/query_builder.h"
+#include "searcher/recency.h"
 
 namespace newsearch {
 namespace {
@@ -22,12 +24,21 @@ absl::Status ValidateRequest(const SearchRequest& request) {
     return absl::InvalidArgumentError(
         absl::StrCat("offset must be between 0 and ", kMaxOffset));
   }
+  if (request.recency_weight < 0) {
+    return absl::InvalidArgumentError("recency weight must not be negative");
+  }
+  if (request.half_life <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("half-life must be positive");
+  }
   return absl::OkStatus();
 }
 
 void ApplySort(Xapian::Enquire& enquire, SortOrder sort) {
   switch (sort) {
+    case SortOrder::kHybrid:
     case SortOrder::kRelevance:
+      // Equal scores: newest first, rather than in indexing order.
+      enquire.set_sort_by_relevance_then_value(schema::kSlotPublished, true);
       break;
     case SortOrder::kNewest:
       enquire.set_sort_by_value_then_relevance(schema::kSlotPublished, true);
@@ -57,6 +68,65 @@ std::string BestSnippet(const Xapian::MSet& mset, const NewsDocument& doc,
     if (fallback.empty()) fallback = std::move(snippet);
   }
   return fallback;
+}
+
+// How hybrid ranking was set up for one search, to explain scores after.
+struct Recency {
+  RecencyOptions options;
+  double scale = 0;  // 0: no boost
+};
+
+// Adds the recency boost to `query` for hybrid ranking. The boost is scaled
+// by the query's own maximum possible BM25 weight; a query with no weight
+// (only filters, or none) is ranked by recency alone (scale 1).
+Recency AddRecency(const Xapian::Database& db, const SearchRequest& request,
+                   absl::Time now, Xapian::Query* query) {
+  Recency recency;
+  recency.options = {now, request.half_life, request.recency_weight};
+  if (request.sort != SortOrder::kHybrid || request.recency_weight <= 0) {
+    return recency;
+  }
+  Xapian::Enquire probe(db);
+  probe.set_query(*query);
+  const double max_possible = probe.get_mset(0, 0).get_max_possible();
+  recency.scale = max_possible > 0 ? max_possible : 1.0;
+  Xapian::Query boost = RecencyBoostQuery(recency.options, recency.scale);
+  if (!boost.empty()) {
+    *query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, *query, boost);
+  }
+  return recency;
+}
+
+absl::Time PublishedValue(const Xapian::Document& doc, bool* dated) {
+  const std::string value = doc.get_value(schema::kSlotPublished);
+  *dated = !value.empty();
+  return absl::FromUnixSeconds(
+      static_cast<int64_t>(Xapian::sortable_unserialise(value)));
+}
+
+absl::Status FillResults(const Xapian::MSet& mset, const SearchRequest& request,
+                         const Recency& recency, SearchResponse* response) {
+  const Xapian::Stem stem(StemmerLanguage(request.language));
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    const Xapian::Document xdoc = it.get_document();
+    ASSIGN_OR_RETURN(NewsDocument doc, DecodeDocData(xdoc.get_data()));
+    SearchResult result;
+    result.rank = static_cast<int>(it.get_rank()) + 1;
+    result.score = it.get_weight();
+    bool dated = false;
+    const absl::Time published = PublishedValue(xdoc, &dated);
+    if (dated && recency.scale > 0) {
+      result.recency_score =
+          RecencyBoost(recency.options, recency.scale, published);
+    }
+    result.relevance_score = result.score - result.recency_score;
+    if (request.snippet_length > 0) {
+      result.snippet = BestSnippet(mset, doc, request, stem);
+    }
+    result.document = std::move(doc);
+    response->results.push_back(std::move(result));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -98,37 +168,35 @@ absl::StatusOr<SearchResponse> Searcher::Search(const SearchRequest& request) {
 absl::StatusOr<SearchResponse> Searcher::SearchOnce(
     const SearchRequest& request) {
   const absl::Time start = absl::Now();
+  const absl::Time now = request.now.value_or(start);
   ASSIGN_OR_RETURN(absl::TimeZone zone, LoadZone(request.time_zone));
-  ASSIGN_OR_RETURN(Xapian::Query query,
-                   BuildQuery(db_, request.query, {zone, request.language}));
-  if (query.empty()) query = Xapian::Query::MatchAll;
+  ASSIGN_OR_RETURN(
+      Xapian::Query query,
+      BuildQuery(db_, request.query, {zone, request.language, now}));
+  ASSIGN_OR_RETURN(query, ApplyFilters(query, request.filters));
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<FacetCounter> facets,
+      FacetCounter::Create({request.facets, request.date_interval, zone,
+                            request.time_zone, request.facet_size}));
   SearchResponse response;
   response.query = request.query;
   response.offset = request.offset;
   response.limit = request.limit;
+  response.explain = request.explain;
   try {
+    const Recency recency = AddRecency(db_, request, now, &query);
     Xapian::Enquire enquire(db_);
     enquire.set_query(query);
     ApplySort(enquire, request.sort);
-    // Checking every document makes the total exact, not an estimate.
+    facets->Attach(enquire);
+    // Checking every document makes the total and the facets exact.
     const Xapian::MSet mset =
         enquire.get_mset(request.offset, request.limit, db_.get_doccount());
     response.total = mset.get_matches_estimated();
     response.total_exact =
         mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
-    const Xapian::Stem stem(StemmerLanguage(request.language));
-    for (auto it = mset.begin(); it != mset.end(); ++it) {
-      ASSIGN_OR_RETURN(NewsDocument doc,
-                       DecodeDocData(it.get_document().get_data()));
-      SearchResult result;
-      result.rank = static_cast<int>(it.get_rank()) + 1;
-      result.score = it.get_weight();
-      if (request.snippet_length > 0) {
-        result.snippet = BestSnippet(mset, doc, request, stem);
-      }
-      result.document = std::move(doc);
-      response.results.push_back(std::move(result));
-    }
+    response.facets = facets->Collect();
+    RETURN_IF_ERROR(FillResults(mset, request, recency, &response));
   } catch (const Xapian::Error& e) {
     return XapianErrorToStatus(e,
                                absl::StrCat("search in '", path_, "' failed"));

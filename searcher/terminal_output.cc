@@ -1,5 +1,7 @@
 #include "searcher/terminal_output.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
@@ -39,6 +41,51 @@ std::string DateLine(const NewsDocument& doc) {
                           absl::UTCTimeZone());
 }
 
+// "2026-09-28 ▂▅█▃▁ 2026-11-16": one block per bucket, height by count.
+std::string Sparkline(const DateHistogram& histogram) {
+  static constexpr const char* kBlocks[] = {" ",      "\u2581", "\u2582",
+                                            "\u2583", "\u2584", "\u2585",
+                                            "\u2586", "\u2587", "\u2588"};
+  int64_t peak = 0;
+  const DateBucket* peak_bucket = nullptr;
+  for (const DateBucket& b : histogram.buckets) {
+    if (b.count > peak) {
+      peak = b.count;
+      peak_bucket = &b;
+    }
+  }
+  if (peak_bucket == nullptr) return "no dated matches";
+  std::string line = histogram.buckets.front().key + " ";
+  for (const DateBucket& b : histogram.buckets) {
+    const int level =
+        b.count == 0 ? 0 : 1 + static_cast<int>((b.count - 1) * 8 / peak);
+    line += kBlocks[std::min(level, 8)];
+  }
+  absl::StrAppend(&line, " ", histogram.buckets.back().key, "  (peak ",
+                  peak_bucket->key, ": ", peak, ")");
+  return line;
+}
+
+std::string FormatFacets(const Facets& facets, bool color) {
+  std::string out;
+  if (facets.date) {
+    absl::StrAppend(&out, "  ", color ? kBold : "", "date", color ? kReset : "",
+                    " by ", DateIntervalName(facets.date->interval), " (",
+                    facets.date->time_zone, "): ", Sparkline(*facets.date),
+                    "\n");
+  }
+  for (const auto& [name, counts] : facets.fields) {
+    absl::StrAppend(&out, "  ", color ? kBold : "", name, color ? kReset : "",
+                    ":");
+    for (const FacetValue& v : counts.values) {
+      absl::StrAppend(&out, " ", v.name, " (", v.count, ")");
+    }
+    if (counts.other > 0) absl::StrAppend(&out, " +", counts.other, " other");
+    out += "\n";
+  }
+  return out;
+}
+
 }  // namespace
 
 TerminalMarks TerminalHighlight(bool color) {
@@ -61,6 +108,7 @@ std::string FormatForTerminal(const SearchResponse& response, bool color) {
     absl::StrAppendFormat(&out, " (showing %d-%d)", first, last);
   }
   absl::StrAppendFormat(&out, ", %.1f ms\n", response.took_ms);
+  absl::StrAppend(&out, FormatFacets(response.facets, color));
   for (const SearchResult& r : response.results) {
     const NewsDocument& doc = r.document;
     absl::StrAppendFormat(&out, "\n%3d. %s%s%s\n", r.rank, color ? kBold : "",
@@ -69,6 +117,10 @@ std::string FormatForTerminal(const SearchResponse& response, bool color) {
     std::string meta = absl::StrCat(DateLine(doc), " | ", KindName(doc.kind));
     if (!doc.source.empty()) absl::StrAppend(&meta, " | ", doc.source);
     absl::StrAppendFormat(&meta, " | score %.2f", r.score);
+    if (response.explain) {
+      absl::StrAppendFormat(&meta, " = bm25 %.2f + recency %.2f",
+                            r.relevance_score, r.recency_score);
+    }
     absl::StrAppend(&out, "     ", color ? kDim : "", meta, color ? kReset : "",
                     "\n");
     if (!r.snippet.empty()) {

@@ -44,6 +44,19 @@ enum class Bound { kLower, kUpper };
 absl::StatusOr<absl::Time> ParseRangeBound(absl::string_view text,
                                            absl::TimeZone zone, Bound bound);
 
+// The span of time a date in a query names, as [lower, upper], both
+// inclusive, to the second:
+//   absolute: "2025-12-21" (that day in `zone`), "2025-12-21T10" (that hour),
+//             "2025-12-21T10:30", "...:15", or with an offset ("...Z");
+//   relative to `now`: "today" and "yesterday" (local days in `zone`),
+//             "24h", "7d", "2w" (the last N hours, days or weeks up to now).
+struct DateSpan {
+  absl::Time lower;
+  absl::Time upper;
+};
+absl::StatusOr<DateSpan> ParseDateSpec(absl::string_view text,
+                                       absl::TimeZone zone, absl::Time now);
+
 }  // namespace newsearch
 
 #endif  // NEWSEARCH_DATES_H_

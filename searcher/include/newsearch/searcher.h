@@ -28,30 +28,60 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "newsearch/document.h"
+#include "newsearch/facets.h"
 
 namespace newsearch {
 
 enum class SortOrder {
-  kRelevance,  // BM25; the title weighs kTitleWeight times more
+  kHybrid,     // BM25 plus a recency boost (see searcher/recency.h)
+  kRelevance,  // BM25 alone; the title weighs kTitleWeight times more
   kNewest,     // published, newest first; undated last; ties by relevance
   kOldest,     // published, oldest first; ties by relevance
 };
 
+// Equal scores are ordered newest first in kHybrid and kRelevance.
+inline constexpr SortOrder kDefaultSort = SortOrder::kHybrid;
+// A week: a story loses half its boost each week, so last month's news is
+// still found but this week's comes first when equally relevant.
+inline constexpr absl::Duration kDefaultHalfLife = absl::Hours(24 * 7);
+// A fresh story gains at most half of the best possible text score.
+inline constexpr double kDefaultRecencyWeight = 0.5;
+// Queries with this many words or more are read as natural language: any
+// word may match (OR), so one missing word cannot empty the result.
+inline constexpr int kLongQueryWords = 6;
+
 struct SearchRequest {
   // Xapian QueryParser syntax plus newsearch's prefixes (title: topic: kind:
-  // source: section: lang: author: place: story: id:) and date ranges
-  // (date:2025-12-01..2025-12-21, either end open, or date:2025-12-21).
+  // source: section: lang: author: place: story: id:) and dates
+  // (date:2025-12-01..2025-12-21 with either end open, date:2025-12-21,
+  // date:today, date:yesterday, date:24h, date:7d, date:2w, since:X,
+  // until:X). Up to kLongQueryWords - 1 words must all match; longer,
+  // natural-language queries match any of their words, best matches first.
   std::string query;
-  SortOrder sort = SortOrder::kRelevance;
+  // Drill-down: (facet, value) pairs such as ("topic", "grain"). Values of
+  // one facet are OR-ed, different facets AND-ed. Facets: topic, source,
+  // kind, section, lang, author, place.
+  std::vector<std::pair<std::string, std::string>> filters;
+  SortOrder sort = kDefaultSort;
+  std::optional<absl::Time> now;  // the clock for recency and relative
+                                  // dates; unset: the current time
+  absl::Duration half_life = kDefaultHalfLife;
+  double recency_weight = kDefaultRecencyWeight;  // 0: pure BM25 order
   int offset = 0;
   int limit = 10;
-  std::string time_zone = "UTC";  // IANA zone in which dates are read
-  std::string language = "en";    // stemmer for the query's words
-  int snippet_length = 240;       // characters of a snippet, about; 0: none
+  std::string time_zone = "UTC";    // IANA zone in which dates are read
+  std::string language = "en";      // stemmer for the query's words
+  std::vector<std::string> facets;  // from kFacetNames; empty: none
+  DateInterval date_interval = DateInterval::kAuto;
+  int facet_size = 10;       // values per field facet; the rest are summed
+  bool explain = false;      // report each score's BM25 and recency parts
+  int snippet_length = 240;  // characters of a snippet, about; 0: none
   std::string highlight_start = "<mark>";
   std::string highlight_end = "</mark>";
 };
@@ -59,6 +89,8 @@ struct SearchRequest {
 struct SearchResult {
   int rank = 0;  // 1-based, counting from offset 0
   double score = 0;
+  double relevance_score = 0;  // the BM25 part of score
+  double recency_score = 0;    // the recency part (0 unless kHybrid)
   std::string snippet;    // best-matching text with the matches highlighted
   NewsDocument document;  // as stored (see doc_data.h), body included
 };
@@ -70,6 +102,8 @@ struct SearchResponse {
   int offset = 0;
   int limit = 0;
   std::vector<SearchResult> results;
+  Facets facets;
+  bool explain = false;  // as requested: output shows the score parts
   std::optional<std::string> suggestion;  // did-you-mean, when there is one
   double took_ms = 0;
 };

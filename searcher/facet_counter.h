@@ -1,0 +1,70 @@
+// Counts the facets of one search exactly: attaches one built-in
+// ValueCountMatchSpy per requested facet to an Enquire, and after the match
+// (which must check every document: check_at_least >= the document count)
+// turns the spies' counts into Facets.
+//
+//   ASSIGN_OR_RETURN(auto counter, FacetCounter::Create(options));
+//   counter->Attach(enquire);
+//   enquire.get_mset(0, 10, db.get_doccount());
+//   Facets facets = counter->Collect();
+//
+// Dates are counted by UTC hour (kSlotHourKey) and regrouped on the local
+// calendar of the zone, which is exact for zones whose offsets are whole
+// hours; for others (Asia/Kolkata) the exact published times are counted.
+// Topics are counted from the per-document topic set (schema.h), each topic
+// of a document once. Not thread-safe: one per search.
+#ifndef NEWSEARCH_SEARCHER_FACET_COUNTER_H_
+#define NEWSEARCH_SEARCHER_FACET_COUNTER_H_
+
+#include <xapian.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "newsearch/facets.h"
+
+namespace newsearch {
+
+struct FacetOptions {
+  std::vector<std::string> names;  // from kFacetNames
+  DateInterval interval = DateInterval::kAuto;
+  absl::TimeZone zone = absl::UTCTimeZone();
+  std::string zone_name = "UTC";
+  int size = 10;  // values kept per field facet
+};
+
+class FacetCounter {
+ public:
+  // kInvalidArgument for an unknown facet name.
+  static absl::StatusOr<std::unique_ptr<FacetCounter>> Create(
+      const FacetOptions& options);
+
+  // The spies stay owned by this object, which must outlive the match.
+  void Attach(Xapian::Enquire& enquire);
+  Facets Collect() const;
+
+ private:
+  struct Field {
+    std::string name;
+    std::unique_ptr<Xapian::ValueCountMatchSpy> spy;
+  };
+
+  explicit FacetCounter(const FacetOptions& options);
+  DateHistogram CollectDates() const;
+
+  FacetOptions options_;
+  bool exact_times_ = false;  // count kSlotPublished instead of hour keys
+  std::unique_ptr<Xapian::ValueCountMatchSpy> date_spy_;
+  std::vector<Field> fields_;
+};
+
+// Whether every UTC offset of `zone` between 1970 and 2040 is a whole number
+// of hours, so that UTC hours fall inside one local hour.
+bool HasWholeHourOffsets(absl::TimeZone zone);
+
+}  // namespace newsearch
+
+#endif  // NEWSEARCH_SEARCHER_FACET_COUNTER_H_

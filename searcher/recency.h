@@ -1,0 +1,44 @@
+// The recency boost of hybrid ranking, built only from Xapian's built-in
+// classes so that the same query runs on remote shards (xapian-tcpsrv):
+//
+//   hybrid = text OP_AND_MAYBE (ValueMapPostingSource on the time-bucket slot
+//            OR (FixedWeightPostingSource FILTER published > now's bucket))
+//
+// A document published in time bucket b gets
+//   boost(b) = weight * scale * 2^(-age(b) / half_life),
+//   age(b)   = now - min(end of b, now)   (never negative)
+// where scale is the text query's maximum possible BM25 weight
+// (MSet::get_max_possible()), so that the same weight means the same for
+// short and long queries: weight 0.5 lets a fresh document gain at most half
+// of what the best possible text match scores. Buckets are UTC hours when the
+// half-life is at most two days, UTC days otherwise; buckets older than ten
+// half-lives (boost under 0.1% of the maximum) are left out of the map and get
+// nothing, as do undated documents (no value). Documents after now's bucket
+// (dated in the future) get the full boost: age 0.
+#ifndef NEWSEARCH_SEARCHER_RECENCY_H_
+#define NEWSEARCH_SEARCHER_RECENCY_H_
+
+#include <xapian.h>
+
+#include "absl/time/time.h"
+
+namespace newsearch {
+
+struct RecencyOptions {
+  absl::Time now;
+  absl::Duration half_life;
+  double weight = 0;  // 0: no boost at all
+};
+
+// The query to OP_AND_MAYBE with the text query; empty when weight or scale
+// is 0.
+Xapian::Query RecencyBoostQuery(const RecencyOptions& options, double scale);
+
+// The boost a document published at `published` gets from that query (what
+// --explain shows as the recency part).
+double RecencyBoost(const RecencyOptions& options, double scale,
+                    absl::Time published);
+
+}  // namespace newsearch
+
+#endif  // NEWSEARCH_SEARCHER_RECENCY_H_

@@ -239,6 +239,42 @@ void BM_QueryNewsearch(benchmark::State& state) {
   ReportQueryCounters(state, queries.size(), hits);
 }
 
+// What hybrid ranking and exact facets cost against plain relevance, without
+// snippets so the difference shows. state.range(0): 0 relevance, 1 hybrid,
+// 2 relevance + month and topic facets, 3 hybrid + the same facets. The
+// clock is pinned to the corpus's last day so the recency boost is in play.
+void BM_QueryNewsearchMode(benchmark::State& state) {
+  const absl::StatusOr<QueryFixture*> fixture = SharedFixture();
+  if (!fixture.ok()) {
+    state.SkipWithError(std::string(fixture.status().message()).c_str());
+    return;
+  }
+  const std::vector<BenchQuery>& queries = (*fixture)->queries();
+  const int mode = static_cast<int>(state.range(0));
+  SearchRequest request;
+  request.snippet_length = 0;
+  request.sort = mode % 2 == 1 ? SortOrder::kHybrid : SortOrder::kRelevance;
+  request.now = absl::FromUnixSeconds(561686400);  // 1987-10-20
+  if (mode >= 2) {
+    request.facets = {"date", "topic"};
+    request.date_interval = DateInterval::kMonth;
+  }
+  size_t next = 0;
+  int64_t hits = 0;
+  for (auto _ : state) {
+    request.query = queries[next].newsearch;
+    next = (next + 1) % queries.size();
+    const absl::StatusOr<SearchResponse> response =
+        (*fixture)->searcher().Search(request);
+    if (!response.ok()) {
+      state.SkipWithError(std::string(response.status().message()).c_str());
+      break;
+    }
+    hits += static_cast<int64_t>(response->results.size());
+  }
+  ReportQueryCounters(state, queries.size(), hits);
+}
+
 void BM_QueryFts5(benchmark::State& state) {
   const absl::StatusOr<QueryFixture*> fixture = SharedFixture();
   if (!fixture.ok()) {
@@ -265,6 +301,15 @@ BENCHMARK(BM_QueryNewsearch)
     ->ArgName("snippets")
     ->Arg(1)
     ->Arg(0)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(kQueryCount* kRounds)
+    ->UseRealTime();
+BENCHMARK(BM_QueryNewsearchMode)
+    ->ArgName("mode")
+    ->Arg(0)
+    ->Arg(1)
+    ->Arg(2)
+    ->Arg(3)
     ->Unit(benchmark::kMillisecond)
     ->Iterations(kQueryCount* kRounds)
     ->UseRealTime();

@@ -3,8 +3,10 @@
 #include <rapidjson/document.h>
 #include <xapian.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 
 #include "gtest/gtest.h"
@@ -19,6 +21,13 @@ using testing::Quote;
 using testing::RunCommand;
 
 constexpr int kLines = 21578;
+
+// RFC 3339, or a bare date (one record, reuters-17192, has one) taken as UTC
+// midnight: newsearch stores it at noon, inside the same UTC day.
+bool ParsePublished(const char* text, absl::Time* when) {
+  return absl::ParseTime(absl::RFC3339_full, text, when, nullptr) ||
+         absl::ParseTime("%Y-%m-%d", text, when, nullptr);
+}
 
 class ReutersTest : public ::testing::Test {
  protected:
@@ -61,10 +70,7 @@ class ReutersTest : public ::testing::Test {
       for (const auto& t : json["topics"].GetArray())
         topical |= t.GetString() == topic;
       absl::Time when;
-      std::string err;
-      if (!topical ||
-          !absl::ParseTime(absl::RFC3339_full, json["published"].GetString(),
-                           &when, &err)) {
+      if (!topical || !ParsePublished(json["published"].GetString(), &when)) {
         continue;
       }
       if (when >= from && when <= to) ids.insert(json["id"].GetString());
@@ -140,6 +146,109 @@ TEST_F(ReutersTest, TextQueryWithinTopicAndDatesIsASubset) {
         << result["id"].GetString();
     EXPECT_LE(result["score"].GetDouble(), previous);  // ranked by relevance
     previous = result["score"].GetDouble();
+  }
+}
+
+// Per-record facts read straight from the corpus for the facet checks.
+struct Record {
+  std::vector<std::string> topics;
+  std::string month;  // "1987-03", UTC; empty when undated
+  bool march = false;
+};
+
+std::vector<Record> ReadRecords(const std::string& path) {
+  std::vector<Record> records;
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    rapidjson::Document json;
+    json.Parse(line.c_str());
+    const bool has_text =
+        (json.HasMember("title") && json["title"].GetStringLength() > 0) ||
+        (json.HasMember("body") && json["body"].GetStringLength() > 0);
+    if (!has_text) continue;
+    Record record;
+    if (json.HasMember("topics")) {
+      for (const auto& t : json["topics"].GetArray()) {
+        record.topics.push_back(t.GetString());
+      }
+    }
+    absl::Time when;
+    // One record (reuters-17192) has a bare date.
+    if (json.HasMember("published") &&
+        ParsePublished(json["published"].GetString(), &when)) {
+      record.month = absl::FormatTime("%Y-%m", when, absl::UTCTimeZone());
+    }
+    record.march = record.month == "1987-03";
+    records.push_back(std::move(record));
+  }
+  return records;
+}
+
+rapidjson::Document SearchJson(const std::string& db, const std::string& args) {
+  testing::CommandResult r = RunCommand(testing::NewsearchPath() + " --db " +
+                                        Quote(db) + " --json " + args);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  rapidjson::Document json;
+  json.Parse(r.out.c_str());
+  EXPECT_FALSE(json.HasParseError()) << r.out;
+  return json;
+}
+
+TEST_F(ReutersTest, MonthlyHistogramOfCrudeMatchesTheCorpus) {
+  std::map<std::string, int64_t> expected;
+  for (const Record& r : ReadRecords(*corpus_)) {
+    if (std::find(r.topics.begin(), r.topics.end(), "crude") !=
+        r.topics.end()) {
+      ++expected[r.month];
+    }
+  }
+  ASSERT_GT(expected.size(), 3u);
+  rapidjson::Document json =
+      SearchJson(*db_, "--limit 0 --facets date --interval month topic:crude");
+  const auto& date = json["facets"]["date"];
+  EXPECT_STREQ(date["interval"].GetString(), "month");
+  std::map<std::string, int64_t> got;
+  for (const auto& b : date["buckets"].GetArray()) {
+    got[b["key"].GetString()] = b["count"].GetInt64();
+  }
+  // Months without a crude story inside the span are present, with 0.
+  for (auto& [month, count] : got) {
+    if (count == 0) {
+      EXPECT_EQ(expected.count(month), 0u) << month;
+    }
+  }
+  std::map<std::string, int64_t> nonzero;
+  for (const auto& [month, count] : got) {
+    if (count > 0) nonzero[month] = count;
+  }
+  EXPECT_EQ(nonzero, expected);
+}
+
+TEST_F(ReutersTest, TopicCountsOfMarchMatchTheCorpus) {
+  std::map<std::string, int64_t> expected;
+  int64_t march = 0;
+  for (const Record& r : ReadRecords(*corpus_)) {
+    if (!r.march) continue;
+    ++march;
+    for (const std::string& topic :
+         std::set<std::string>(r.topics.begin(), r.topics.end())) {
+      ++expected[topic];
+    }
+  }
+  ASSERT_GT(expected.size(), 50u);
+  rapidjson::Document json =
+      SearchJson(*db_, "--limit 0 --facets topic,kind --facet_size 100000 " +
+                           Quote("date:1987-03-01..1987-03-31"));
+  EXPECT_EQ(json["total"]["value"].GetInt64(), march);
+  EXPECT_EQ(json["facets"]["kind"][0]["count"].GetInt64(), march);
+  std::map<std::string, int64_t> got;
+  for (const auto& v : json["facets"]["topic"].GetArray()) {
+    got[v["value"].GetString()] = v["count"].GetInt64();
+  }
+  EXPECT_EQ(json["facets"]["other"]["topic"].GetInt64(), 0);
+  for (const auto& [topic, count] : expected) {
+    EXPECT_EQ(got[topic], count) << topic;
   }
 }
 

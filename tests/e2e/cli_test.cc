@@ -172,6 +172,104 @@ TEST_F(CliTest, XapianToolsReadTheDatabase) {
               HasSubstr("Exactly " + std::to_string(total) + " matches"));
 }
 
+class SampleCliTest : public CliTest {
+ protected:
+  void SetUp() override {
+    CliTest::SetUp();
+    testing::CommandResult r =
+        RunCommand(Index(db_, Quote(testing::SourceDir() + "/data/sample")));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  static constexpr char kNow[] = " --now 2026-11-20T12:00:00Z ";
+};
+
+TEST_F(SampleCliTest, HybridIsTheDefaultAndExplainShowsBothParts) {
+  testing::CommandResult r =
+      RunCommand(Search(db_, std::string(kNow) + "--explain port strike"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, MatchesRegex("(.|\n)*score [0-9.]+ = bm25 [0-9.]+ \\+ "
+                                  "recency 0\\.[0-9]*[1-9][0-9]*(.|\n)*"));
+  rapidjson::Document json = ParseJson(
+      RunCommand(Search(db_, std::string(kNow) + "--json --explain strike"))
+          .out);
+  const auto& first = json["results"][0];
+  EXPECT_NEAR(first["explain"]["bm25"].GetDouble() +
+                  first["explain"]["recency"].GetDouble(),
+              first["score"].GetDouble(), 1e-9);
+}
+
+TEST_F(SampleCliTest, RecencyWeightZeroMatchesRelevanceWithDashedFlags) {
+  const std::string hybrid0 =
+      RunCommand(
+          Search(
+              db_,
+              std::string(kNow) +
+                  "--json --limit 20 --recency-weight 0 --half-life 36h flood"))
+          .out;
+  const std::string relevance =
+      RunCommand(Search(db_, std::string(kNow) +
+                                 "--json --limit 20 --sort relevance flood"))
+          .out;
+  rapidjson::Document a = ParseJson(hybrid0), b = ParseJson(relevance);
+  ASSERT_EQ(a["results"].Size(), b["results"].Size());
+  ASSERT_GT(a["results"].Size(), 3u);
+  for (rapidjson::SizeType i = 0; i < a["results"].Size(); ++i) {
+    EXPECT_STREQ(a["results"][i]["id"].GetString(),
+                 b["results"][i]["id"].GetString());
+  }
+}
+
+TEST_F(SampleCliTest, FacetsAndRepeatedFilters) {
+  rapidjson::Document json = ParseJson(
+      RunCommand(
+          Search(
+              db_,
+              std::string(kNow) +
+                  "--json --limit 100 --facets date,topic,source,kind,section "
+                  "--interval week --tz Europe/Paris --filter topic=strike "
+                  "--filter topic=flood --filter=source=northwind-wire ''"))
+          .out);
+  const int64_t total = json["total"]["value"].GetInt64();
+  ASSERT_GT(total, 3);
+  for (const auto& r : json["results"].GetArray()) {
+    EXPECT_STREQ(r["source"].GetString(), "northwind-wire");
+  }
+  const auto& facets = json["facets"];
+  EXPECT_STREQ(facets["date"]["interval"].GetString(), "week");
+  EXPECT_STREQ(facets["date"]["tz"].GetString(), "Europe/Paris");
+  int64_t in_weeks = 0;
+  for (const auto& b : facets["date"]["buckets"].GetArray())
+    in_weeks += b["count"].GetInt64();
+  EXPECT_EQ(in_weeks, total);
+  ASSERT_EQ(facets["source"].Size(), 1u);
+  EXPECT_EQ(facets["source"][0]["count"].GetInt64(), total);
+  int64_t kinds = 0;
+  for (const auto& k : facets["kind"].GetArray())
+    kinds += k["count"].GetInt64();
+  EXPECT_EQ(kinds, total);
+  EXPECT_TRUE(facets["section"].IsArray());
+
+  // On a terminal: one compact line per facet.
+  testing::CommandResult text = RunCommand(Search(
+      db_, std::string(kNow) + "--facets date,topic --filter topic=strike ''"));
+  EXPECT_THAT(
+      text.out,
+      MatchesRegex("(.|\n)*  date by (day|week) \\(UTC\\): 2026-(.|\n)*"));
+  EXPECT_THAT(text.out,
+              MatchesRegex("(.|\n)*  topic: .*strike \\([0-9]+\\)(.|\n)*"));
+}
+
+TEST_F(SampleCliTest, RankingAndFacetFlagErrors) {
+  for (const char* args :
+       {"--half-life soon x", "--now yesterday x", "--interval fortnight x",
+        "--facets mood x", "--filter topic x"}) {
+    testing::CommandResult r = RunCommand(Search(db_, args));
+    EXPECT_NE(r.exit_code, 0) << args;
+    EXPECT_THAT(r.err, HasSubstr("newsearch: error:")) << args;
+    EXPECT_TRUE(r.out.empty()) << args;
+  }
+}
+
 TEST_F(CliTest, IndexUsageErrors) {
   EXPECT_EQ(RunCommand(testing::NewsindexPath() + " some.jsonl").exit_code, 2);
   testing::CommandResult r =

@@ -129,6 +129,22 @@ TEST_F(SearcherTest, BooleanPhraseNearAndWildcard) {
               UnorderedElementsAre("storm-1", "storm-2", "grain-1"));
 }
 
+TEST_F(SearcherTest, ShortQueriesNeedEveryWordLongOnesAnyWord) {
+  // Up to five words: all must match, so one word nobody wrote empties it.
+  EXPECT_THAT(Ids("peace talks volcano"), ElementsAre());
+  // A natural-language question: "volcano", "weekend" and "last" appear
+  // nowhere, yet the best matches come back, most matching words first.
+  const std::vector<std::string> ids =
+      Ids("what did the envoys say about the peace talks in Miami last "
+          "weekend near the volcano");
+  ASSERT_GE(ids.size(), 2u);
+  EXPECT_EQ(ids[0], "talks-1");
+  EXPECT_EQ(ids[1], "talks-2");
+  // Stopwords alone do not make a long query: this is three words, ANDed.
+  EXPECT_THAT(Ids("what is the volcano and the harbour of the storm"),
+              ElementsAre());
+}
+
 TEST_F(SearcherTest, StemmedWordsMatch) {
   EXPECT_THAT(Ids("cancel"), ElementsAre("storm-1"));
 }

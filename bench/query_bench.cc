@@ -213,16 +213,14 @@ void ReportQueryCounters(benchmark::State& state, size_t queries,
       static_cast<double>(hits), benchmark::Counter::kAvgIterations);
 }
 
-// state.range(0): 1 with snippets (what a result page shows), 0 without.
-void BM_QueryNewsearch(benchmark::State& state) {
+// Runs the query mix through Searcher::Search with `request` as the template.
+void RunNewsearchQueries(benchmark::State& state, SearchRequest request) {
   const absl::StatusOr<QueryFixture*> fixture = SharedFixture();
   if (!fixture.ok()) {
     state.SkipWithError(std::string(fixture.status().message()).c_str());
     return;
   }
   const std::vector<BenchQuery>& queries = (*fixture)->queries();
-  SearchRequest request;  // relevance order, limit 10
-  if (state.range(0) == 0) request.snippet_length = 0;
   size_t next = 0;
   int64_t hits = 0;
   for (auto _ : state) {
@@ -239,17 +237,20 @@ void BM_QueryNewsearch(benchmark::State& state) {
   ReportQueryCounters(state, queries.size(), hits);
 }
 
+// state.range(0): 1 with snippets (what a result page shows), 0 without.
+// Relevance order, as FTS5 ranks.
+void BM_QueryNewsearch(benchmark::State& state) {
+  SearchRequest request;
+  request.sort = SortOrder::kRelevance;
+  if (state.range(0) == 0) request.snippet_length = 0;
+  RunNewsearchQueries(state, request);
+}
+
 // What hybrid ranking and exact facets cost against plain relevance, without
 // snippets so the difference shows. state.range(0): 0 relevance, 1 hybrid,
 // 2 relevance + month and topic facets, 3 hybrid + the same facets. The
 // clock is pinned to the corpus's last day so the recency boost is in play.
 void BM_QueryNewsearchMode(benchmark::State& state) {
-  const absl::StatusOr<QueryFixture*> fixture = SharedFixture();
-  if (!fixture.ok()) {
-    state.SkipWithError(std::string(fixture.status().message()).c_str());
-    return;
-  }
-  const std::vector<BenchQuery>& queries = (*fixture)->queries();
   const int mode = static_cast<int>(state.range(0));
   SearchRequest request;
   request.snippet_length = 0;
@@ -259,20 +260,7 @@ void BM_QueryNewsearchMode(benchmark::State& state) {
     request.facets = {"date", "topic"};
     request.date_interval = DateInterval::kMonth;
   }
-  size_t next = 0;
-  int64_t hits = 0;
-  for (auto _ : state) {
-    request.query = queries[next].newsearch;
-    next = (next + 1) % queries.size();
-    const absl::StatusOr<SearchResponse> response =
-        (*fixture)->searcher().Search(request);
-    if (!response.ok()) {
-      state.SkipWithError(std::string(response.status().message()).c_str());
-      break;
-    }
-    hits += static_cast<int64_t>(response->results.size());
-  }
-  ReportQueryCounters(state, queries.size(), hits);
+  RunNewsearchQueries(state, request);
 }
 
 void BM_QueryFts5(benchmark::State& state) {

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <system_error>
 
@@ -159,10 +160,26 @@ class Ingestor {
       ++stats_.skipped;
       return absl::OkStatus();
     }
+    if (doc.topics.empty()) InferTopics(doc);
     ASSIGN_OR_RETURN(IndexWriter::Outcome outcome, writer_.Add(doc));
     ++(outcome == IndexWriter::Outcome::kAdded ? stats_.added
                                                : stats_.replaced);
     return absl::OkStatus();
+  }
+
+  // The model's label when it is confident, else the taxonomy's topics.
+  void InferTopics(NewsDocument& doc) const {
+    if (options_.topic_model != nullptr) {
+      const std::optional<TopicModel::Prediction> prediction =
+          options_.topic_model->Predict(doc);
+      if (prediction && prediction->probability >= kTopicModelMinProbability) {
+        doc.inferred_topics = {prediction->topic};
+        return;
+      }
+    }
+    if (options_.tagger != nullptr) {
+      doc.inferred_topics = options_.tagger->Infer(doc);
+    }
   }
 
   const IngestOptions& options_;

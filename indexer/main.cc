@@ -2,20 +2,38 @@
 //
 //   newsindex --db news.db data/sample ../shared/corpora/reuters21578.jsonl
 //   cat feed.jsonl | newsindex --db news.db -
+//   newsindex learn-topics --model topics.json labelled.jsonl
+//   newsindex --db news.db --topic_model topics.json unlabelled.jsonl
+//
+// Documents without explicit topics get inferred ones (see ingest.h): from
+// the taxonomy (--taxonomy) and, when given, a model learned beforehand with
+// the learn-topics sub-command (--topic_model).
 //
 // Exit status: 0 when everything was indexed, 1 when some input was reported
 // and skipped (the rest is indexed and committed), 2 on a usage error or when
 // the database cannot be written.
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "indexer/identity.h"
 #include "indexer/ingest.h"
+#include "indexer/news_record.h"
+#include "indexer/topic_model.h"
+#include "indexer/topic_tagger.h"
 #include "newsearch/dates.h"
+#include "newsearch/status_macros.h"
 
 ABSL_FLAG(std::string, db, "", "Xapian database to create or update");
 ABSL_FLAG(std::string, format, "auto",
@@ -26,12 +44,20 @@ ABSL_FLAG(std::string, source, "",
           "outlet of page-text files (default: from the page's links)");
 ABSL_FLAG(int, batch_size, 20000, "documents per commit");
 ABSL_FLAG(bool, quiet, false, "do not print the summary line");
+ABSL_FLAG(bool, infer_topics, true,
+          "give documents without explicit topics inferred ones");
+ABSL_FLAG(std::string, taxonomy, NEWSEARCH_DATA_DIR "/taxonomy.json",
+          "topic taxonomy for inferred topics ('' for none)");
+ABSL_FLAG(std::string, topic_model, "",
+          "topic model written by learn-topics, tried before the taxonomy");
+ABSL_FLAG(std::string, model, "", "learn-topics: the model file to write");
 
 namespace newsearch {
 namespace {
 
 constexpr int kExitSkipped = 1;
 constexpr int kExitFatal = 2;
+constexpr char kLearnTopics[] = "learn-topics";
 
 int Fail(const std::string& message) {
   std::cerr << "newsindex: error: " << message << "\n";
@@ -59,14 +85,32 @@ absl::StatusOr<IngestOptions> OptionsFromFlags(
   return options;
 }
 
-int Run(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
-      "indexes news into a Xapian database.\n"
-      "usage: newsindex --db DB [options] INPUT...\n"
-      "INPUT: a news.jsonl or page-text file, a directory (searched "
-      "recursively for .jsonl/.ndjson/.json/.txt/.page) or - for stdin");
-  std::vector<char*> args = absl::ParseCommandLine(argc, argv);
-  std::vector<std::string> inputs(args.begin() + 1, args.end());
+void Report(const Diagnostic& diagnostic) {
+  std::cerr << diagnostic.ToString() << "\n";
+}
+
+// What topic inference reads, as the flags name it; both empty with
+// --infer_topics=false. IngestOptions points into it.
+struct TopicSources {
+  std::optional<TopicTagger> tagger;
+  std::optional<TopicModel> model;
+};
+
+absl::StatusOr<TopicSources> LoadTopicSources() {
+  TopicSources sources;
+  if (!absl::GetFlag(FLAGS_infer_topics)) return sources;
+  const std::string taxonomy = absl::GetFlag(FLAGS_taxonomy);
+  if (!taxonomy.empty()) {
+    ASSIGN_OR_RETURN(sources.tagger, TopicTagger::LoadFile(taxonomy));
+  }
+  const std::string model = absl::GetFlag(FLAGS_topic_model);
+  if (!model.empty()) {
+    ASSIGN_OR_RETURN(sources.model, TopicModel::Load(model));
+  }
+  return sources;
+}
+
+int RunIndex(std::vector<std::string> inputs) {
   const std::string db = absl::GetFlag(FLAGS_db);
   if (db.empty()) return Fail("--db is required (see --help)");
   if (inputs.empty()) return Fail("no input given (see --help)");
@@ -75,19 +119,105 @@ int Run(int argc, char** argv) {
 
   absl::StatusOr<IngestOptions> options = OptionsFromFlags(std::move(inputs));
   if (!options.ok()) return Fail(std::string(options.status().message()));
+  const absl::StatusOr<TopicSources> topics = LoadTopicSources();
+  if (!topics.ok()) return Fail(std::string(topics.status().message()));
+  if (topics->tagger) options->tagger = &*topics->tagger;
+  if (topics->model) options->topic_model = &*topics->model;
   absl::StatusOr<std::unique_ptr<IndexWriter>> writer =
       IndexWriter::Open(db, {absl::GetFlag(FLAGS_batch_size)});
   if (!writer.ok()) return Fail(std::string(writer.status().message()));
 
-  const DiagnosticSink sink = [](const Diagnostic& d) {
-    std::cerr << d.ToString() << "\n";
-  };
+  const DiagnosticSink sink = Report;
   absl::StatusOr<IngestStats> stats = Ingest(*options, **writer, sink);
   if (!stats.ok()) return Fail(std::string(stats.status().message()));
   if (!absl::GetFlag(FLAGS_quiet)) {
     std::cerr << "newsindex: " << stats->Summary() << "\n";
   }
   return stats->skipped > 0 || stats->files_failed > 0 ? kExitSkipped : 0;
+}
+
+// Appends the prepared records of one news.jsonl stream to `documents`; bad
+// records are reported as in indexing and counted in `skipped`.
+void ReadRecords(std::istream& in, const std::string& name,
+                 std::vector<NewsDocument>& documents, int64_t& skipped) {
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    if (absl::StripAsciiWhitespace(line).empty()) continue;
+    absl::StatusOr<NewsDocument> doc = ParseNewsRecord(line);
+    const absl::Status status =
+        doc.ok() ? PrepareDocument(&*doc) : doc.status();
+    if (!status.ok()) {
+      Report({name, number, std::string(status.message())});
+      ++skipped;
+      continue;
+    }
+    documents.push_back(std::move(*doc));
+  }
+}
+
+// The records of news.jsonl files, "-" for standard input.
+std::vector<NewsDocument> ReadAllRecords(const std::vector<std::string>& inputs,
+                                         int64_t& skipped) {
+  std::vector<NewsDocument> documents;
+  for (const std::string& input : inputs) {
+    if (input == "-") {
+      ReadRecords(std::cin, "<stdin>", documents, skipped);
+      continue;
+    }
+    std::error_code ec;
+    std::ifstream in(input, std::ios::binary);
+    if (!in || std::filesystem::is_directory(input, ec)) {
+      Report({input, 0,
+              in ? "is a directory (learn-topics reads news.jsonl files)"
+                 : absl::StrCat("cannot read: ", std::strerror(errno))});
+      ++skipped;
+      continue;
+    }
+    ReadRecords(in, input, documents, skipped);
+  }
+  return documents;
+}
+
+// newsindex learn-topics --model OUT.json INPUT...
+int RunLearnTopics(const std::vector<std::string>& inputs) {
+  const std::string path = absl::GetFlag(FLAGS_model);
+  if (path.empty()) return Fail("learn-topics needs --model OUT.json");
+  if (inputs.empty()) return Fail("learn-topics: no input given");
+  int64_t skipped = 0;
+  const std::vector<NewsDocument> documents = ReadAllRecords(inputs, skipped);
+  const TopicModel model = TopicModel::Train(documents);
+  if (model.label_count() == 0) {
+    return Fail("learn-topics: no document has explicit topics to learn from");
+  }
+  if (absl::Status saved = model.Save(path); !saved.ok()) {
+    return Fail(std::string(saved.message()));
+  }
+  if (!absl::GetFlag(FLAGS_quiet)) {
+    std::cerr << absl::StrFormat(
+        "newsindex: learned %d labels from %d documents (%d read, %d "
+        "skipped), vocabulary %d words -> %s\n",
+        model.label_count(), model.documents(), documents.size(), skipped,
+        model.vocabulary_size(), path);
+  }
+  return skipped > 0 ? kExitSkipped : 0;
+}
+
+int Run(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "indexes news into a Xapian database.\n"
+      "usage: newsindex --db DB [options] INPUT...\n"
+      "       newsindex learn-topics --model OUT.json INPUT...\n"
+      "INPUT: a news.jsonl or page-text file, a directory (searched "
+      "recursively for .jsonl/.ndjson/.json/.txt/.page) or - for stdin; "
+      "learn-topics reads news.jsonl files and learns from the records with "
+      "explicit topics");
+  std::vector<char*> args = absl::ParseCommandLine(argc, argv);
+  std::vector<std::string> positional(args.begin() + 1, args.end());
+  if (!positional.empty() && positional.front() == kLearnTopics) {
+    positional.erase(positional.begin());
+    return RunLearnTopics(positional);
+  }
+  return RunIndex(std::move(positional));
 }
 
 }  // namespace

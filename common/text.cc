@@ -67,6 +67,18 @@ std::string DetectLanguage(absl::string_view text) {
   return PrimaryLanguage(CLD2::LanguageCode(lang));
 }
 
+const std::vector<std::string>& EnglishStopwords() {
+  static const auto* const kWords = new std::vector<std::string>{
+      "a",     "about", "an",   "and",  "are",  "as",    "at",   "be",
+      "been",  "but",   "by",   "can",  "did",  "do",    "does", "for",
+      "from",  "had",   "has",  "have", "how",  "i",     "if",   "in",
+      "into",  "is",    "it",   "its",  "of",   "on",    "or",   "says",
+      "said",  "so",    "than", "that", "the",  "their", "then", "there",
+      "these", "they",  "this", "to",   "was",  "were",  "what", "when",
+      "where", "which", "who",  "why",  "will", "with",  "would"};
+  return *kWords;
+}
+
 std::string PrimaryLanguage(absl::string_view tag) {
   const size_t dash = tag.find_first_of("-_");
   return absl::AsciiStrToLower(tag.substr(0, dash));

@@ -64,8 +64,9 @@ std::string TopicSlug(absl::string_view name) {
 
 std::string EncodeTopicSet(const std::vector<TopicEntry>& topics) {
   std::vector<TopicEntry> sorted = topics;
-  std::sort(sorted.begin(), sorted.end(),
-            [](const TopicEntry& a, const TopicEntry& b) { return a.slug < b.slug; });
+  std::sort(
+      sorted.begin(), sorted.end(),
+      [](const TopicEntry& a, const TopicEntry& b) { return a.slug < b.slug; });
   std::string out;
   std::string previous;
   for (const TopicEntry& topic : sorted) {

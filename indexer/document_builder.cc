@@ -37,7 +37,8 @@ void AddFilters(Xapian::Document& xdoc, const NewsDocument& doc) {
       topics.push_back({TopicSlug(name), name});
     }
   }
-  if (!topics.empty()) xdoc.add_value(schema::kSlotTopics, EncodeTopicSet(topics));
+  if (!topics.empty())
+    xdoc.add_value(schema::kSlotTopics, EncodeTopicSet(topics));
   for (const std::string& author : doc.authors) {
     AddFilter(xdoc, schema::kPrefixAuthor, author, Xapian::BAD_VALUENO);
   }
@@ -57,9 +58,9 @@ absl::Time StoredInstant(const Timestamp& t) {
 void AddDates(Xapian::Document& xdoc, const NewsDocument& doc) {
   if (!doc.published) return;
   const absl::Time t = StoredInstant(*doc.published);
-  xdoc.add_value(schema::kSlotPublished,
-                 Xapian::sortable_serialise(
-                     static_cast<double>(absl::ToUnixSeconds(t))));
+  xdoc.add_value(
+      schema::kSlotPublished,
+      Xapian::sortable_serialise(static_cast<double>(absl::ToUnixSeconds(t))));
   const std::string day = DayKey(t);
   xdoc.add_value(schema::kSlotDayKey, day);
   xdoc.add_value(schema::kSlotHourKey, HourKey(t));

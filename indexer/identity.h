@@ -6,9 +6,8 @@
 //     article and its own timeline entry share source, title and time.
 //   * language: the given BCP 47 tag's primary subtag, else CLD2's guess from
 //     the text, else empty (indexed with the English stemmer).
-//   * story key: documents about one event share it. For now a hash of the
-//     normalised title, which joins an article and its own timeline entry;
-//     near-duplicate detection across outlets replaces it later.
+// The story key is assigned when the document is written (story_keys.h),
+// since it depends on what is already in the database.
 // Pure functions, thread-safe.
 #ifndef NEWSEARCH_INDEXER_IDENTITY_H_
 #define NEWSEARCH_INDEXER_IDENTITY_H_
@@ -24,7 +23,6 @@ namespace newsearch {
 absl::Status PrepareDocument(NewsDocument* doc);
 
 std::string DefaultId(const NewsDocument& doc);
-std::string StoryKey(const NewsDocument& doc);
 
 }  // namespace newsearch
 

@@ -9,8 +9,9 @@ absl::StatusOr<std::unique_ptr<IndexWriter>> IndexWriter::Open(
     const std::string& path, const IndexWriterOptions& options) {
   try {
     Xapian::WritableDatabase db(path, Xapian::DB_CREATE_OR_OPEN);
+    Xapian::Database committed(path);
     return std::unique_ptr<IndexWriter>(
-        new IndexWriter(std::move(db), options));
+        new IndexWriter(std::move(db), std::move(committed), options));
   } catch (const Xapian::Error& e) {
     return XapianErrorToStatus(
         e, "cannot open database '" + path + "' for writing");
@@ -18,19 +19,25 @@ absl::StatusOr<std::unique_ptr<IndexWriter>> IndexWriter::Open(
 }
 
 IndexWriter::IndexWriter(Xapian::WritableDatabase db,
+                         Xapian::Database committed,
                          const IndexWriterOptions& options)
-    : db_(std::move(db)), options_(options) {}
+    : db_(std::move(db)), committed_(std::move(committed)), options_(options) {}
 
 IndexWriter::~IndexWriter() {
   // Errors here have nowhere to go; callers that care call Commit() first.
   (void)Commit();
 }
 
-absl::StatusOr<IndexWriter::Outcome> IndexWriter::Add(const NewsDocument& doc) {
+absl::StatusOr<IndexWriter::Outcome> IndexWriter::Add(NewsDocument doc) {
   try {
     const std::string id_term = schema::IdTerm(doc.id);
     const bool existed = db_.term_exists(id_term);
-    db_.replace_document(id_term, builder_.Build(doc));
+    const StorySketch sketch = story_keyer_.Sketch(doc);
+    doc.story_key = story_keyer_.Assign(committed_, doc, sketch);
+    Xapian::Document xdoc = builder_.Build(doc);
+    StoryKeyer::AddTo(sketch, xdoc);
+    db_.replace_document(id_term, xdoc);
+    story_keyer_.Remember(doc, sketch);
     if (++pending_ >= options_.batch_size) {
       absl::Status status = Commit();
       if (!status.ok()) return status;
@@ -46,6 +53,8 @@ absl::Status IndexWriter::Commit() {
   try {
     db_.commit();
     pending_ = 0;
+    committed_.reopen();
+    story_keyer_.ForgetPending();
     return absl::OkStatus();
   } catch (const Xapian::Error& e) {
     return XapianErrorToStatus(e, "cannot commit");

@@ -18,6 +18,7 @@
 
 #include "absl/status/statusor.h"
 #include "indexer/document_builder.h"
+#include "indexer/story_keys.h"
 #include "newsearch/document.h"
 
 namespace newsearch {
@@ -39,18 +40,22 @@ class IndexWriter {
   IndexWriter& operator=(const IndexWriter&) = delete;
   ~IndexWriter();
 
-  // `doc` must have been through PrepareDocument (identity.h).
-  absl::StatusOr<Outcome> Add(const NewsDocument& doc);
+  // `doc` must have been through PrepareDocument (identity.h). Without an
+  // explicit story key it gets one from story_keys.h.
+  absl::StatusOr<Outcome> Add(NewsDocument doc);
   absl::Status Commit();
 
   Xapian::doccount doc_count() const { return db_.get_doccount(); }
 
  private:
-  IndexWriter(Xapian::WritableDatabase db, const IndexWriterOptions& options);
+  IndexWriter(Xapian::WritableDatabase db, Xapian::Database committed,
+              const IndexWriterOptions& options);
 
   Xapian::WritableDatabase db_;
+  Xapian::Database committed_;  // read-only snapshot for story lookups
   IndexWriterOptions options_;
   DocumentBuilder builder_;
+  StoryKeyer story_keyer_;
   int pending_ = 0;
 };
 

@@ -54,7 +54,10 @@ absl::StatusOr<CliArgs> PreparseArgs(int argc, char** argv) {
       if (!status.ok()) return status;
       continue;
     }
-    args.storage.push_back(UnderscoreName(arg));
+    // Abseil spells a false boolean --nofold; accept --no-fold too.
+    std::string name = UnderscoreName(arg);
+    if (absl::StartsWith(name, "--no_")) name = "--no" + name.substr(5);
+    args.storage.push_back(std::move(name));
   }
   for (std::string& s : args.storage) args.argv.push_back(s.data());
   return args;

@@ -49,6 +49,12 @@ ABSL_FLAG(std::string, interval, "auto",
           "date histogram buckets: hour, day, week, month, year or auto");
 ABSL_FLAG(int, facet_size, 10, "values shown per facet; the rest are summed");
 ABSL_FLAG(bool, explain, false, "show each score's BM25 and recency parts");
+ABSL_FLAG(bool, fold, true,
+          "one result per story, with the count and outlets of the other "
+          "reports (--nofold or --no-fold shows every report)");
+ABSL_FLAG(std::string, story, "",
+          "list every report of story KEY in time order (the story's "
+          "timeline), instead of a query");
 ABSL_FLAG(bool, json, false, "print the JSON contract instead of text");
 ABSL_FLAG(std::string, color, "auto", "auto (on a terminal), always or never");
 
@@ -114,6 +120,15 @@ absl::StatusOr<SearchRequest> RequestFromFlags(const CliArgs& args,
                    ParseDateInterval(absl::GetFlag(FLAGS_interval)));
   request.facet_size = absl::GetFlag(FLAGS_facet_size);
   request.explain = absl::GetFlag(FLAGS_explain);
+  request.fold = absl::GetFlag(FLAGS_fold);
+  const std::string story = absl::GetFlag(FLAGS_story);
+  if (!story.empty()) {
+    // A story's timeline: all its reports, oldest first.
+    request.query = absl::StrCat("story:", story);
+    request.fold = false;
+    request.sort = SortOrder::kOldest;
+    request.limit = kMaxLimit;
+  }
   if (!absl::GetFlag(FLAGS_json)) {
     const TerminalMarks marks = TerminalHighlight(color);
     request.highlight_start = marks.start;

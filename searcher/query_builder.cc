@@ -113,24 +113,14 @@ class FilterFieldProcessor : public Xapian::FieldProcessor {
   std::string prefix_;
 };
 
-// Common English words that carry no meaning on their own: dropped from
-// queries, which matters most for long, natural-language ones.
-constexpr const char* kStopwords[] = {
-    "a",     "about", "an",   "and",  "are",  "as",    "at",   "be",
-    "been",  "but",   "by",   "can",  "did",  "do",    "does", "for",
-    "from",  "had",   "has",  "have", "how",  "i",     "if",   "in",
-    "into",  "is",    "it",   "its",  "of",   "on",    "or",   "says",
-    "said",  "so",    "than", "that", "the",  "their", "then", "there",
-    "these", "they",  "this", "to",   "was",  "were",  "what", "when",
-    "where", "which", "who",  "why",  "will", "with",  "would"};
-
 void Configure(Xapian::QueryParser& parser, const Xapian::Database& db,
                const QueryOptions& options) {
   parser.set_database(db);
   parser.set_stemmer(Xapian::Stem(StemmerLanguage(options.language)));
   parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+  const std::vector<std::string>& stopwords = EnglishStopwords();
   parser.set_stopper(
-      (new Xapian::SimpleStopper(std::begin(kStopwords), std::end(kStopwords)))
+      (new Xapian::SimpleStopper(stopwords.begin(), stopwords.end()))
           ->release());
   parser.set_default_op(Xapian::Query::OP_AND);
   // Bounded wildcard expansion: a* over a large vocabulary must not hang.

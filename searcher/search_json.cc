@@ -130,6 +130,12 @@ void WriteResult(Writer& w, const SearchResult& result, bool explain) {
   w.Key("snippet");
   String(w, result.snippet);
   if (explain) WriteExplain(w, result);
+  w.Key("more_reports");
+  w.Int(result.more_reports);
+  w.Key("outlets");
+  w.StartArray();
+  for (const std::string& outlet : result.outlets) String(w, outlet);
+  w.EndArray();
   w.EndObject();
 }
 
@@ -147,6 +153,10 @@ std::string SearchResponseToJson(const SearchResponse& response) {
   w.Int64(response.total);
   w.Key("exact");
   w.Bool(response.total_exact);
+  w.Key("reports");
+  w.Int64(response.reports);
+  w.Key("folded");
+  w.Bool(response.folded);
   w.EndObject();
   w.Key("offset");
   w.Int(response.offset);

@@ -1,5 +1,7 @@
 #include "newsearch/searcher.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "newsearch/dates.h"
@@ -104,6 +106,30 @@ absl::Time PublishedValue(const Xapian::Document& doc, bool* dated) {
       static_cast<int64_t>(Xapian::sortable_unserialise(value)));
 }
 
+// The other matching reports of a folded result's story: their count and
+// their outlets, best-ranked first.
+void AddFoldedReports(const Xapian::Database& db, const Xapian::Query& query,
+                      const Xapian::MSetIterator& it, SearchResult* result) {
+  result->more_reports = static_cast<int>(it.get_collapse_count());
+  if (result->more_reports == 0) return;
+  Xapian::Enquire enquire(db);
+  enquire.set_query(
+      Xapian::Query(Xapian::Query::OP_FILTER, query,
+                    Xapian::Query(schema::BooleanTerm(
+                        schema::kPrefixStory, result->document.story_key))));
+  const Xapian::MSet reports = enquire.get_mset(0, 100);
+  for (auto r = reports.begin(); r != reports.end(); ++r) {
+    if (*r == *it) continue;
+    absl::StatusOr<NewsDocument> doc =
+        DecodeDocData(r.get_document().get_data());
+    if (!doc.ok() || doc->source.empty()) continue;
+    if (std::find(result->outlets.begin(), result->outlets.end(),
+                  doc->source) == result->outlets.end()) {
+      result->outlets.push_back(doc->source);
+    }
+  }
+}
+
 absl::Status FillResults(const Xapian::MSet& mset, const SearchRequest& request,
                          const Recency& recency, SearchResponse* response) {
   const Xapian::Stem stem(StemmerLanguage(request.language));
@@ -184,10 +210,12 @@ absl::StatusOr<SearchResponse> Searcher::SearchOnce(
   response.limit = request.limit;
   response.explain = request.explain;
   try {
+    const Xapian::Query text_query = query;
     const Recency recency = AddRecency(db_, request, now, &query);
     Xapian::Enquire enquire(db_);
     enquire.set_query(query);
     ApplySort(enquire, request.sort);
+    if (request.fold) enquire.set_collapse_key(schema::kSlotStoryKey);
     facets->Attach(enquire);
     // Checking every document makes the total and the facets exact.
     const Xapian::MSet mset =
@@ -196,7 +224,18 @@ absl::StatusOr<SearchResponse> Searcher::SearchOnce(
     response.total_exact =
         mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
     response.facets = facets->Collect();
+    response.folded = request.fold;
+    response.reports =
+        request.fold
+            ? static_cast<int64_t>(mset.get_uncollapsed_matches_estimated())
+            : response.total;
     RETURN_IF_ERROR(FillResults(mset, request, recency, &response));
+    if (request.fold) {
+      size_t i = 0;
+      for (auto it = mset.begin(); it != mset.end(); ++it, ++i) {
+        AddFoldedReports(db_, text_query, it, &response.results[i]);
+      }
+    }
   } catch (const Xapian::Error& e) {
     return XapianErrorToStatus(e,
                                absl::StrCat("search in '", path_, "' failed"));

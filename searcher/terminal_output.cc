@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "newsearch/dates.h"
@@ -107,8 +108,12 @@ std::string FormatForTerminal(const SearchResponse& response, bool color) {
   if (!response.results.empty()) {
     absl::StrAppendFormat(&out, " (showing %d-%d)", first, last);
   }
-  absl::StrAppendFormat(&out, ", %.1f ms\n", response.took_ms);
-  absl::StrAppend(&out, FormatFacets(response.facets, color));
+  absl::StrAppendFormat(&out, ", %.1f ms", response.took_ms);
+  if (response.folded && response.reports > response.total) {
+    absl::StrAppendFormat(&out, "; %d reports folded into %d stories",
+                          response.reports, response.total);
+  }
+  absl::StrAppend(&out, "\n", FormatFacets(response.facets, color));
   for (const SearchResult& r : response.results) {
     const NewsDocument& doc = r.document;
     absl::StrAppendFormat(&out, "\n%3d. %s%s%s\n", r.rank, color ? kBold : "",
@@ -123,6 +128,14 @@ std::string FormatForTerminal(const SearchResponse& response, bool color) {
     }
     absl::StrAppend(&out, "     ", color ? kDim : "", meta, color ? kReset : "",
                     "\n");
+    if (r.more_reports > 0) {
+      absl::StrAppend(&out, "     +", r.more_reports, " more report",
+                      r.more_reports == 1 ? "" : "s");
+      if (!r.outlets.empty()) {
+        absl::StrAppend(&out, " (", absl::StrJoin(r.outlets, ", "), ")");
+      }
+      absl::StrAppend(&out, "; story ", doc.story_key, "\n");
+    }
     if (!r.snippet.empty()) {
       absl::StrAppend(&out, "     ", UnescapeSnippet(r.snippet), "\n");
     }

@@ -48,7 +48,7 @@ TEST_F(CliTest, SampleCorpusIndexesCleanlyAndIdempotently) {
       MatchesRegex("newsindex: [0-9]+ indexed \\([0-9]+ new, 0 "
                    "replaced\\), 0 skipped, [0-9]+ files, .* docs/s\n"));
   testing::CommandResult count1 =
-      RunCommand(Search(db_, "--json --limit 0 ''"));
+      RunCommand(Search(db_, "--json --no-fold --limit 0 ''"));
   ASSERT_EQ(count1.exit_code, 0) << count1.err;
   const int total = ParseJson(count1.out)["total"]["value"].GetInt();
   EXPECT_GE(total, 40);
@@ -58,7 +58,7 @@ TEST_F(CliTest, SampleCorpusIndexesCleanlyAndIdempotently) {
   EXPECT_THAT(second.err,
               HasSubstr("(0 new, " + std::to_string(total) + " replaced)"));
   testing::CommandResult count2 =
-      RunCommand(Search(db_, "--json --limit 0 ''"));
+      RunCommand(Search(db_, "--json --no-fold --limit 0 ''"));
   EXPECT_EQ(ParseJson(count2.out)["total"]["value"].GetInt(), total);
 }
 
@@ -109,7 +109,7 @@ TEST_F(CliTest, BadInputIsReportedSkippedAndTheRestIndexed) {
   EXPECT_THAT(r.err,
               HasSubstr(dir_ + "/does-not-exist.jsonl: error: cannot read"));
   EXPECT_THAT(r.err, HasSubstr("2 indexed (2 new, 0 replaced), 5 skipped"));
-  testing::CommandResult s = RunCommand(Search(db_, "--json record"));
+  testing::CommandResult s = RunCommand(Search(db_, "--json --no-fold record"));
   ASSERT_EQ(s.exit_code, 0) << s.err;
   rapidjson::Document json = ParseJson(s.out);
   std::set<std::string> ids;
@@ -164,8 +164,8 @@ TEST_F(CliTest, XapianToolsReadTheDatabase) {
   ASSERT_EQ(quest.exit_code, 0) << quest.err;
   EXPECT_THAT(quest.out,
               HasSubstr("Parsed Query: Query((ZSstrike@1 FILTER XTport))"));
-  testing::CommandResult ours = RunCommand(
-      Search(db_, "--json --limit 0 " + Quote("title:strike topic:port")));
+  testing::CommandResult ours = RunCommand(Search(
+      db_, "--json --no-fold --limit 0 " + Quote("title:strike topic:port")));
   const int total = ParseJson(ours.out)["total"]["value"].GetInt();
   EXPECT_GT(total, 3);
   EXPECT_THAT(quest.out,
@@ -222,12 +222,12 @@ TEST_F(SampleCliTest, RecencyWeightZeroMatchesRelevanceWithDashedFlags) {
 TEST_F(SampleCliTest, FacetsAndRepeatedFilters) {
   rapidjson::Document json = ParseJson(
       RunCommand(
-          Search(
-              db_,
-              std::string(kNow) +
-                  "--json --limit 100 --facets date,topic,source,kind,section "
-                  "--interval week --tz Europe/Paris --filter topic=strike "
-                  "--filter topic=flood --filter=source=northwind-wire ''"))
+          Search(db_,
+                 std::string(kNow) +
+                     "--json --no-fold --limit 100 --facets "
+                     "date,topic,source,kind,section "
+                     "--interval week --tz Europe/Paris --filter topic=strike "
+                     "--filter topic=flood --filter=source=northwind-wire ''"))
           .out);
   const int64_t total = json["total"]["value"].GetInt64();
   ASSERT_GT(total, 3);

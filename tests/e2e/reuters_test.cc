@@ -112,7 +112,7 @@ TEST_F(ReutersTest, TopicAndDateRangeMatchTheCorpus) {
 
   testing::CommandResult r =
       RunCommand(testing::NewsearchPath() + " --db " + Quote(*db_) +
-                 " --json --limit 1000 " +
+                 " --json --no-fold --limit 1000 " +
                  Quote("topic:grain date:1987-03-01..1987-03-31"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   rapidjson::Document json;
@@ -134,7 +134,7 @@ TEST_F(ReutersTest, TextQueryWithinTopicAndDatesIsASubset) {
   const std::set<std::string> expected = Expected("grain", from, to);
   testing::CommandResult r =
       RunCommand(testing::NewsearchPath() + " --db " + Quote(*db_) +
-                 " --json --limit 1000 " +
+                 " --json --no-fold --limit 1000 " +
                  Quote("wheat topic:grain date:1987-03-01..1987-03-31"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   rapidjson::Document json;
@@ -186,8 +186,9 @@ std::vector<Record> ReadRecords(const std::string& path) {
 }
 
 rapidjson::Document SearchJson(const std::string& db, const std::string& args) {
-  testing::CommandResult r = RunCommand(testing::NewsearchPath() + " --db " +
-                                        Quote(db) + " --json " + args);
+  testing::CommandResult r =
+      RunCommand(testing::NewsearchPath() + " --db " + Quote(db) +
+                 " --json --no-fold " + args);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   rapidjson::Document json;
   json.Parse(r.out.c_str());

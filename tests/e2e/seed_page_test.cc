@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <map>
+#include <set>
 
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
@@ -81,7 +82,7 @@ TEST_F(SeedPageTest, OneArticleAndFourteenTimelineEntries) {
        {std::pair<std::string, int>{"article", 1}, {"timeline", 14}}) {
     testing::CommandResult r =
         RunCommand(testing::NewsearchPath() + " --db " + Quote(*db_) +
-                   " --json --limit 0 kind:" + kind);
+                   " --json --no-fold --limit 0 kind:" + kind);
     rapidjson::Document json;
     json.Parse(r.out.c_str());
     ASSERT_FALSE(json.HasParseError()) << r.out << r.err;
@@ -153,11 +154,44 @@ TEST_F(SeedPageTest, ArticleAndItsOwnEntryShareAStoryKey) {
   }
   testing::CommandResult r =
       RunCommand(testing::NewsearchPath() + " --db " + Quote(*db_) +
-                 " --json story:" + article.story_key);
+                 " --json --story " + article.story_key);
   rapidjson::Document json;
   json.Parse(r.out.c_str());
   ASSERT_FALSE(json.HasParseError()) << r.err;
   EXPECT_EQ(json["total"]["value"].GetInt(), 2);
+  // The story's timeline: the article and its entry, in time order.
+  EXPECT_STREQ(json["results"][0]["kind"].GetString(), "article");
+  EXPECT_STREQ(json["results"][1]["kind"].GetString(), "timeline");
+}
+
+TEST_F(SeedPageTest, NearDuplicateReportsShareAKeyAndOthersDoNot) {
+  const NewsDocument& unite =
+      Get("Australians unite to honour Bondi mass shooting attack at Jewish "
+          "festival",
+          Kind::kTimeline);
+  const NewsDocument& marks =
+      Get("Australia marks Day of Reflection for Bondi Beach shooting victims",
+          Kind::kTimeline);
+  EXPECT_EQ(unite.story_key, marks.story_key);
+  // Two editions of a bulletin are not one story, nor are two shootings.
+  EXPECT_NE(
+      Get("Latest news bulletin | December 21st, 2025 \xE2\x80\x93 Morning",
+          Kind::kTimeline)
+          .story_key,
+      Get("Latest news bulletin | December 21st, 2025 \xE2\x80\x93 Midday",
+          Kind::kTimeline)
+          .story_key);
+  std::set<std::string> keys;
+  for (const auto& [title, doc] : *docs_) keys.insert(doc.story_key);
+  EXPECT_EQ(keys.size(), 13u);  // 15 reports, two pairs folded
+  // Folded by default: one result per story.
+  testing::CommandResult r = RunCommand(testing::NewsearchPath() + " --db " +
+                                        Quote(*db_) + " --json --limit 0 ''");
+  rapidjson::Document json;
+  json.Parse(r.out.c_str());
+  ASSERT_FALSE(json.HasParseError()) << r.err;
+  EXPECT_EQ(json["total"]["value"].GetInt(), 13);
+  EXPECT_EQ(json["total"]["reports"].GetInt(), 15);
 }
 
 TEST_F(SeedPageTest, ReindexingReplaces) {

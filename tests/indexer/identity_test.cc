@@ -48,13 +48,6 @@ TEST(IdentityTest, ExplicitIdIsKept) {
   EXPECT_EQ(doc.id, "reuters-1");
 }
 
-TEST(IdentityTest, StoryKeyIgnoresCaseAndPunctuation) {
-  EXPECT_EQ(StoryKey(Doc(Kind::kArticle, "Ukraine's peace talks: day two")),
-            StoryKey(Doc(Kind::kTimeline, "ukraine s PEACE talks   day two")));
-  EXPECT_NE(StoryKey(Doc(Kind::kArticle, "Peace talks, day two")),
-            StoryKey(Doc(Kind::kArticle, "Peace talks, day three")));
-}
-
 TEST(IdentityTest, LanguageGivenOrDetected) {
   NewsDocument given = Doc(Kind::kArticle, "Titre");
   given.language = "fr-FR";

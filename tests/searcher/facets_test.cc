@@ -72,6 +72,7 @@ class FacetsTest : public ::testing::Test {
     request.query = std::move(query);
     request.facets = std::move(facets);
     request.limit = 0;
+    request.fold = false;
     return request;
   }
 
@@ -171,6 +172,7 @@ TEST_F(FacetsTest, RelativeDatesUseNowAndTheZone) {
     request.query = query;
     request.time_zone = tz;
     request.sort = SortOrder::kOldest;
+    request.fold = false;
     request.now = ParseTimestamp(now)->time;
     std::vector<std::string> out;
     absl::StatusOr<SearchResponse> response = searcher_->Search(request);

@@ -96,6 +96,7 @@ class HybridTest : public ::testing::Test {
     request.sort = sort;
     request.recency_weight = weight;
     request.now = At(kNow);
+    request.fold = false;
     absl::StatusOr<SearchResponse> response = searcher_->Search(request);
     EXPECT_THAT(response, IsOk());
     if (!response.ok()) return SearchResponse{};
@@ -190,6 +191,55 @@ TEST_F(HybridTest, OtherSortsIgnoreRecency) {
   EXPECT_EQ(newest.results[0].document.id, "future");
   EXPECT_EQ(newest.results.back().document.id, "undated");
   for (const SearchResult& r : newest.results) EXPECT_EQ(r.recency_score, 0);
+}
+
+}  // namespace
+}  // namespace newsearch
+
+namespace newsearch {
+namespace {
+
+TEST(FoldTest, OneResultPerStoryWithMoreReportsAndOutlets) {
+  const std::string path = testing::MakeTempDir("db");
+  ASSERT_THAT(
+      testing::BuildTestIndex(
+          path,
+          {MakeDoc("w1", "Storm Ilse floods Brackenford old town",
+                   "The river burst its banks overnight and flooded the old "
+                   "town of Brackenford.",
+                   "2026-10-19T05:50:00Z", {}, "northwind-wire"),
+           MakeDoc("m1", "Brackenford old town flooded as Storm Ilse hits",
+                   "The river burst its banks and flooded the old town of "
+                   "Brackenford overnight.",
+                   "2026-10-19T07:30:00Z", {}, "meridian-daily"),
+           MakeDoc("g1", "Storm Ilse: ferries cancelled at Saltmere",
+                   "All ferry crossings from Saltmere were cancelled as the "
+                   "storm reached the coast.",
+                   "2026-10-19T06:00:00Z", {}, "harbour-gazette")}),
+      IsOk());
+  auto searcher = Searcher::Open(path);
+  ASSERT_THAT(searcher, IsOk());
+  SearchRequest request;
+  request.query = "storm";
+  request.now = At("2026-10-20T00:00:00Z");
+  absl::StatusOr<SearchResponse> folded = (*searcher)->Search(request);
+  ASSERT_THAT(folded, IsOk());
+  EXPECT_TRUE(folded->folded);
+  EXPECT_EQ(folded->total, 2);
+  EXPECT_EQ(folded->reports, 3);
+  ASSERT_EQ(folded->results.size(), 2u);
+  const SearchResult& flood = folded->results[0].document.id == "g1"
+                                  ? folded->results[1]
+                                  : folded->results[0];
+  EXPECT_EQ(flood.more_reports, 1);
+  ASSERT_EQ(flood.outlets.size(), 1u);
+  EXPECT_NE(flood.outlets[0], flood.document.source);
+  request.fold = false;
+  absl::StatusOr<SearchResponse> unfolded = (*searcher)->Search(request);
+  ASSERT_THAT(unfolded, IsOk());
+  EXPECT_EQ(unfolded->total, 3);
+  EXPECT_FALSE(unfolded->folded);
+  for (const SearchResult& r : unfolded->results) EXPECT_EQ(r.more_reports, 0);
 }
 
 }  // namespace

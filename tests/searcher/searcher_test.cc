@@ -89,9 +89,11 @@ class SearcherTest : public ::testing::Test {
                                SortOrder sort = SortOrder::kRelevance,
                                const std::string& tz = "UTC") {
     SearchRequest request;
+    request.fold = false;
     request.query = query;
     request.sort = sort;
     request.time_zone = tz;
+    request.fold = false;
     absl::StatusOr<SearchResponse> response = searcher_->Search(request);
     EXPECT_THAT(response, IsOk()) << query;
     std::vector<std::string> ids;
@@ -187,6 +189,7 @@ TEST_F(SearcherTest, SortByDate) {
 
 TEST_F(SearcherTest, MalformedQueriesAreInvalidArgument) {
   SearchRequest request;
+  request.fold = false;
   for (const char* query :
        {"date:2025-13-45..2026-01-01", "date:yesterday..tomorrow",
         "date:2025-12-21..2025-12-01", "\"\"", "date:2025-99-01"}) {
@@ -207,6 +210,7 @@ TEST_F(SearcherTest, MalformedQueriesAreInvalidArgument) {
 
 TEST_F(SearcherTest, PaginationAndTotals) {
   SearchRequest request;
+  request.fold = false;
   request.query = "harbour";
   request.offset = 1;
   request.limit = 1;
@@ -221,6 +225,7 @@ TEST_F(SearcherTest, PaginationAndTotals) {
 
 TEST_F(SearcherTest, SnippetsHighlightStemmedMatches) {
   SearchRequest request;
+  request.fold = false;
   request.query = "cancel";
   absl::StatusOr<SearchResponse> response = searcher_->Search(request);
   ASSERT_THAT(response, IsOk());
@@ -231,6 +236,7 @@ TEST_F(SearcherTest, SnippetsHighlightStemmedMatches) {
 
 TEST_F(SearcherTest, JsonFollowsTheContract) {
   SearchRequest request;
+  request.fold = false;
   request.query = "storm";
   request.limit = 1;
   absl::StatusOr<SearchResponse> response = searcher_->Search(request);
@@ -260,6 +266,7 @@ TEST_F(SearcherTest, JsonFollowsTheContract) {
 
 TEST_F(SearcherTest, TerminalOutputShowsRankTitleDateAndColourOnlyWhenAsked) {
   SearchRequest request;
+  request.fold = false;
   request.query = "storm";
   const TerminalMarks plain = TerminalHighlight(false);
   request.highlight_start = plain.start;

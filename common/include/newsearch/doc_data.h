@@ -6,8 +6,9 @@
 //   ASSIGN_OR_RETURN(NewsDocument d, DecodeDocData(data));  // at search time
 //
 // Keys: id, kind, title, summary, body, url, published, updated, topics,
-// inferred_topics, authors, places, section, source, language, story, reading_minutes; empty
-// fields are omitted. Timestamps are written by FormatTimestamp (dates.h).
+// inferred_topics, authors, places, section, source, language, story,
+// reading_minutes; empty fields are omitted. Timestamps are written by
+// FormatTimestamp (dates.h).
 #ifndef NEWSEARCH_DOC_DATA_H_
 #define NEWSEARCH_DOC_DATA_H_
 

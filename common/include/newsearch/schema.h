@@ -29,6 +29,8 @@
 //   date, so that it stays on its own calendar day in every zone from UTC-12
 //   to UTC+11 when ranges and histograms are read in a local zone.
 //   * kSlotStoryKey: the story key, for collapsing duplicate reports.
+//   * kSlotStoryFeatures: the hashed features story similarity compares,
+//     with `XMH` band terms to find candidates (indexer/story_keys.h).
 //   * kSlotKind, kSlotSource, kSlotSection, kSlotLanguage: the normalised
 //     filter value, for facet counts.
 //   * kSlotTopics: all of a document's topics, explicit and inferred, as one
@@ -61,6 +63,7 @@ inline constexpr char kPrefixLanguage[] = "L";
 inline constexpr char kPrefixAuthor[] = "A";
 inline constexpr char kPrefixPlace[] = "XP";
 inline constexpr char kPrefixStory[] = "XSTORY";
+inline constexpr char kPrefixStoryBand[] = "XMH";  // MinHash LSH bands
 inline constexpr char kPrefixDay[] = "D";
 inline constexpr char kPrefixMonth[] = "M";
 inline constexpr char kPrefixYear[] = "Y";
@@ -75,6 +78,7 @@ inline constexpr Xapian::valueno kSlotSource = 5;
 inline constexpr Xapian::valueno kSlotSection = 6;
 inline constexpr Xapian::valueno kSlotLanguage = 7;
 inline constexpr Xapian::valueno kSlotTopics = 8;
+inline constexpr Xapian::valueno kSlotStoryFeatures = 9;
 
 // wdf increment of title words relative to summary and body words.
 inline constexpr Xapian::termcount kTitleWeight = 3;

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 
@@ -34,6 +35,11 @@ std::string HexHash(absl::string_view data);
 // ISO 639-1 code ("en", "fr") of the language CLD2 reliably detects in
 // `text`, or "" when it is unsure. `text` must be valid UTF-8.
 std::string DetectLanguage(absl::string_view text);
+
+// Common English words that carry no meaning on their own, left out of
+// queries (most useful for long, natural-language ones) and of story
+// similarity.
+const std::vector<std::string>& EnglishStopwords();
 
 // Lower-cased primary subtag of a BCP 47 tag: "en-GB" -> "en".
 std::string PrimaryLanguage(absl::string_view tag);

@@ -69,6 +69,10 @@ struct SearchRequest {
   // kind, section, lang, author, place.
   std::vector<std::pair<std::string, std::string>> filters;
   SortOrder sort = kDefaultSort;
+  // One result per story (Xapian's collapse on the story key): the
+  // best-ranked report, with how many more matched and from which outlets.
+  // `total` then counts stories. Facets count reports either way.
+  bool fold = true;
   std::optional<absl::Time> now;  // the clock for recency and relative
                                   // dates; unset: the current time
   absl::Duration half_life = kDefaultHalfLife;
@@ -91,14 +95,18 @@ struct SearchResult {
   double score = 0;
   double relevance_score = 0;  // the BM25 part of score
   double recency_score = 0;    // the recency part (0 unless kHybrid)
-  std::string snippet;    // best-matching text with the matches highlighted
+  std::string snippet;   // best-matching text with the matches highlighted
+  int more_reports = 0;  // folded: other matching reports of the story
+  std::vector<std::string> outlets;  // folded: their sources, best first
   NewsDocument document;  // as stored (see doc_data.h), body included
 };
 
 struct SearchResponse {
   std::string query;
-  int64_t total = 0;  // number of matching documents
+  int64_t total = 0;  // matching stories when folded, else documents
   bool total_exact = true;
+  bool folded = false;
+  int64_t reports = 0;  // matching documents (= total when not folded)
   int offset = 0;
   int limit = 0;
   std::vector<SearchResult> results;

@@ -1,0 +1,343 @@
+#include "indexer/story_keys.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "newsearch/doc_data.h"
+#include "newsearch/schema.h"
+#include "newsearch/text.h"
+
+namespace newsearch {
+namespace {
+
+constexpr int kMinHashes = 64;
+constexpr int kRowsPerBand = 2;
+constexpr int kLedeWords = 40;
+constexpr size_t kMaxFeatures = 160;
+constexpr size_t kMaxCandidates = 150;
+constexpr size_t kCandidatesPerTerm = 8;
+constexpr int64_t kBucketSeconds = 4 * 24 * 3600;
+
+uint64_t Mix(uint64_t x) {  // splitmix64's finaliser
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+// The summary, else the first kLedeWords words of the body.
+std::string Lede(const NewsDocument& doc) {
+  if (!doc.summary.empty()) return doc.summary;
+  std::vector<absl::string_view> words =
+      absl::StrSplit(doc.body, absl::ByAnyChar(" \t\r\n"), absl::SkipEmpty());
+  if (words.size() > kLedeWords) words.resize(kLedeWords);
+  return absl::StrJoin(words, " ");
+}
+
+std::vector<std::string> BandTerms(const std::vector<uint32_t>& features) {
+  std::vector<std::string> bands;
+  if (features.empty()) return bands;
+  uint64_t mins[kMinHashes];
+  for (int i = 0; i < kMinHashes; ++i) {
+    const uint64_t seed = Mix(static_cast<uint64_t>(i + 1));
+    uint64_t best = ~0ULL;
+    for (uint32_t f : features) best = std::min(best, Mix(f ^ seed));
+    mins[i] = best;
+  }
+  for (int b = 0; b < kMinHashes / kRowsPerBand; ++b) {
+    uint64_t h = Mix(static_cast<uint64_t>(b) << 56);
+    for (int r = 0; r < kRowsPerBand; ++r)
+      h = Mix(h ^ mins[b * kRowsPerBand + r]);
+    bands.push_back(absl::StrFormat("%s%02x%08x", schema::kPrefixStoryBand, b,
+                                    static_cast<uint32_t>(h)));
+  }
+  return bands;
+}
+
+bool IsEditionWord(const std::string& w) {
+  static const auto* const kWords = new std::set<std::string>{
+      "morning",   "midday",    "noon",    "afternoon", "evening",  "night",
+      "tonight",   "today",     "am",      "pm",        "monday",   "tuesday",
+      "wednesday", "thursday",  "friday",  "saturday",  "sunday",   "january",
+      "february",  "march",     "april",   "may",       "june",     "july",
+      "august",    "september", "october", "november",  "december", "jan",
+      "feb",       "mar",       "apr",     "jun",       "jul",      "aug",
+      "sep",       "sept",      "oct",     "nov",       "dec",      "edition",
+      "update"};
+  if (kWords->count(w) > 0) return true;
+  // Ordinal days (21st) and years.
+  size_t digits = 0;
+  while (digits < w.size() &&
+         absl::ascii_isdigit(static_cast<unsigned char>(w[digits]))) {
+    ++digits;
+  }
+  if (digits == 0) return false;
+  const std::string rest = w.substr(digits);
+  return rest == "st" || rest == "nd" || rest == "rd" || rest == "th" ||
+         (rest.empty() && digits == 4);
+}
+
+std::set<std::string> TitleWords(const std::string& title) {
+  std::set<std::string> words;
+  std::string word;
+  for (char c : title + " ") {
+    if (absl::ascii_isalnum(static_cast<unsigned char>(c))) {
+      word.push_back(absl::ascii_tolower(static_cast<unsigned char>(c)));
+    } else if (!word.empty()) {
+      words.insert(word);
+      word.clear();
+    }
+  }
+  return words;
+}
+
+}  // namespace
+
+std::vector<std::string> StorySketch::IndexTerms() const {
+  std::vector<std::string> terms;
+  for (const std::string& band : bands) {
+    terms.push_back(absl::StrCat(band, "_", bucket));
+  }
+  return terms;
+}
+
+std::vector<std::string> StorySketch::LookupTerms() const {
+  std::vector<std::string> terms;
+  for (const std::string& band : bands) {
+    for (const std::string& b : neighbours) {
+      terms.push_back(absl::StrCat(band, "_", b));
+    }
+  }
+  return terms;
+}
+
+double Jaccard(const std::vector<uint32_t>& a, const std::vector<uint32_t>& b) {
+  if (a.empty() && b.empty()) return 0;
+  size_t i = 0, j = 0, both = 0;
+  while (i < a.size() && j < b.size()) {
+    if (a[i] == b[j]) {
+      ++both, ++i, ++j;
+    } else if (a[i] < b[j]) {
+      ++i;
+    } else {
+      ++j;
+    }
+  }
+  return static_cast<double>(both) /
+         static_cast<double>(a.size() + b.size() - both);
+}
+
+std::string EncodeFeatures(const std::vector<uint32_t>& features) {
+  std::string out;
+  out.reserve(features.size() * 4);
+  for (uint32_t f : features) {
+    for (int shift = 24; shift >= 0; shift -= 8) {
+      out.push_back(static_cast<char>((f >> shift) & 0xff));
+    }
+  }
+  return out;
+}
+
+std::vector<uint32_t> DecodeFeatures(const std::string& value) {
+  std::vector<uint32_t> out;
+  for (size_t i = 0; i + 4 <= value.size(); i += 4) {
+    uint32_t f = 0;
+    for (size_t k = 0; k < 4; ++k) {
+      f = (f << 8) | static_cast<unsigned char>(value[i + k]);
+    }
+    out.push_back(f);
+  }
+  return out;
+}
+
+bool AreSeriesEditions(const std::string& title_a, const std::string& title_b) {
+  const std::set<std::string> a = TitleWords(title_a);
+  const std::set<std::string> b = TitleWords(title_b);
+  std::vector<std::string> differing;
+  std::set_symmetric_difference(a.begin(), a.end(), b.begin(), b.end(),
+                                std::back_inserter(differing));
+  if (differing.empty()) return false;
+  return std::all_of(differing.begin(), differing.end(), IsEditionWord);
+}
+
+StoryKeyer::StoryKeyer() {
+  term_generator_.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL);
+  const std::vector<std::string>& stopwords = EnglishStopwords();
+  term_generator_.set_stopper(
+      (new Xapian::SimpleStopper(stopwords.begin(), stopwords.end()))
+          ->release());
+  term_generator_.set_stopper_strategy(Xapian::TermGenerator::STOP_ALL);
+}
+
+const Xapian::Stem& StoryKeyer::StemmerFor(const std::string& language) {
+  auto it = stemmers_.find(language);
+  if (it == stemmers_.end()) {
+    it = stemmers_.emplace(language, Xapian::Stem(StemmerLanguage(language)))
+             .first;
+  }
+  return it->second;
+}
+
+StorySketch StoryKeyer::Sketch(const NewsDocument& doc) {
+  Xapian::Document scratch;
+  term_generator_.set_document(scratch);
+  term_generator_.set_stemmer(StemmerFor(doc.language));
+  term_generator_.index_text_without_positions(doc.title);
+  term_generator_.index_text_without_positions(doc.title, 1, "T");
+  term_generator_.index_text_without_positions(Lede(doc));
+  StorySketch sketch;
+  for (Xapian::TermIterator t = scratch.termlist_begin();
+       t != scratch.termlist_end() && sketch.features.size() < kMaxFeatures;
+       ++t) {
+    sketch.features.push_back(static_cast<uint32_t>(StableHash64(*t)));
+  }
+  std::sort(sketch.features.begin(), sketch.features.end());
+  sketch.features.erase(
+      std::unique(sketch.features.begin(), sketch.features.end()),
+      sketch.features.end());
+  sketch.bands = BandTerms(sketch.features);
+  if (doc.published) {
+    const int64_t bucket =
+        absl::ToUnixSeconds(doc.published->time) / kBucketSeconds;
+    sketch.bucket = absl::StrCat(bucket);
+    for (int64_t b : {bucket - 1, bucket, bucket + 1}) {
+      sketch.neighbours.push_back(absl::StrCat(b));
+    }
+  } else {
+    sketch.bucket = "u";
+    sketch.neighbours = {"u"};
+  }
+  return sketch;
+}
+
+struct StoryKeyer::Best {
+  double similarity = 0;
+  double published = 0;
+  std::string key;
+};
+
+void StoryKeyer::Consider(const NewsDocument& doc, const StorySketch& sketch,
+                          const Entry& other, Best* best) const {
+  if (other.id == doc.id || other.dated != doc.published.has_value()) return;
+  const double published =
+      other.dated
+          ? static_cast<double>(absl::ToUnixSeconds(doc.published->time))
+          : 0;
+  if (std::abs(other.published - published) >
+      absl::ToDoubleSeconds(kStoryWindow)) {
+    return;
+  }
+  const double threshold =
+      other.dated ? kStoryThreshold : kUndatedStoryThreshold;
+  const double similarity = Jaccard(sketch.features, other.features);
+  if (similarity < threshold || similarity < best->similarity) return;
+  if (similarity == best->similarity && other.published >= best->published)
+    return;
+  if (AreSeriesEditions(doc.title, other.title)) return;
+  *best = {similarity, other.published, other.key};
+}
+
+void StoryKeyer::SearchCommitted(const Xapian::Database& committed,
+                                 const NewsDocument& doc,
+                                 const StorySketch& sketch, Best* best) const {
+  std::set<Xapian::docid> seen;
+  for (const std::string& term : sketch.LookupTerms()) {
+    size_t taken = 0;
+    for (Xapian::PostingIterator it = committed.postlist_begin(term);
+         it != committed.postlist_end(term) && taken < kCandidatesPerTerm &&
+         seen.size() < kMaxCandidates;
+         ++it, ++taken) {
+      if (!seen.insert(*it).second) continue;
+      const Xapian::Document xdoc = committed.get_document(*it);
+      Entry other;
+      const std::string when = xdoc.get_value(schema::kSlotPublished);
+      other.dated = !when.empty();
+      other.published = other.dated ? Xapian::sortable_unserialise(when) : 0;
+      other.features =
+          DecodeFeatures(xdoc.get_value(schema::kSlotStoryFeatures));
+      other.key = xdoc.get_value(schema::kSlotStoryKey);
+      // The title (for the series check) only when it could matter.
+      if (Jaccard(sketch.features, other.features) < kStoryThreshold) continue;
+      absl::StatusOr<NewsDocument> data = DecodeDocData(xdoc.get_data());
+      if (!data.ok()) continue;
+      other.id = data->id;
+      other.title = data->title;
+      Consider(doc, sketch, other, best);
+    }
+  }
+}
+
+std::string StoryKeyer::Assign(const Xapian::Database& committed,
+                               const NewsDocument& doc,
+                               const StorySketch& sketch) const {
+  if (!doc.story_key.empty()) return doc.story_key;
+  // Re-indexed: keep the key the document had.
+  if (auto it = pending_ids_.find(doc.id); it != pending_ids_.end()) {
+    return pending_[it->second].key;
+  }
+  const std::string id_term = schema::IdTerm(doc.id);
+  Xapian::PostingIterator self = committed.postlist_begin(id_term);
+  if (self != committed.postlist_end(id_term)) {
+    const std::string key =
+        committed.get_document(*self).get_value(schema::kSlotStoryKey);
+    if (!key.empty()) return key;
+  }
+  Best best;
+  if (committed.get_doccount() > 0) {
+    SearchCommitted(committed, doc, sketch, &best);
+  }
+  std::set<size_t> seen;
+  for (const std::string& term : sketch.LookupTerms()) {
+    auto it = pending_bands_.find(term);
+    if (it == pending_bands_.end()) continue;
+    // The latest few written under this term.
+    const std::vector<size_t>& indices = it->second;
+    const size_t from = indices.size() > kCandidatesPerTerm
+                            ? indices.size() - kCandidatesPerTerm
+                            : 0;
+    for (size_t i = from; i < indices.size(); ++i) {
+      if (seen.insert(indices[i]).second) {
+        Consider(doc, sketch, pending_[indices[i]], &best);
+      }
+    }
+  }
+  if (!best.key.empty()) return best.key;
+  return HexHash(absl::StrCat("story\n", doc.id));
+}
+
+void StoryKeyer::Remember(const NewsDocument& doc, const StorySketch& sketch) {
+  const size_t index = pending_.size();
+  pending_.push_back({doc.id, doc.published.has_value(),
+                      doc.published ? static_cast<double>(absl::ToUnixSeconds(
+                                          doc.published->time))
+                                    : 0,
+                      sketch.features, doc.story_key, doc.title});
+  pending_ids_[doc.id] = index;
+  for (const std::string& term : sketch.IndexTerms()) {
+    pending_bands_[term].push_back(index);
+  }
+}
+
+void StoryKeyer::ForgetPending() {
+  pending_.clear();
+  pending_bands_.clear();
+  pending_ids_.clear();
+}
+
+void StoryKeyer::AddTo(const StorySketch& sketch, Xapian::Document& xdoc) {
+  for (const std::string& term : sketch.IndexTerms()) {
+    xdoc.add_boolean_term(term);
+  }
+  if (!sketch.features.empty()) {
+    xdoc.add_value(schema::kSlotStoryFeatures, EncodeFeatures(sketch.features));
+  }
+}
+
+}  // namespace newsearch

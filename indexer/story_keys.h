@@ -1,0 +1,126 @@
+// Story keys: documents about the same event, published close in time, share
+// one key, so the searcher can fold them into one result (Xapian's collapse
+// on kSlotStoryKey) and list a story's reports.
+//
+// Method: a document's features are the stemmed words of its title (twice:
+// plain and marked as title words, so titles weigh more) and of its lede
+// (the summary, else the first 40 words of the body), stopwords removed.
+// Similarity is the Jaccard index of two feature sets, exact, from the sets
+// stored in kSlotStoryFeatures. Candidates are found with MinHash LSH: 64
+// min-hashes in 32 bands of 2, each band a boolean term (kPrefixStoryBand)
+// qualified by a 4-day time bucket, so a pair at Jaccard 0.35 is a
+// candidate with probability 0.985 and a lookup reads only small postlists
+// of nearby days, a bounded number of candidates from each (templated wire
+// copy, such as quarterly results, shares bands by the hundred). A document
+// joins the most similar candidate published within kStoryWindow of it (undated
+// ones: only other undated ones, at a stricter threshold) when the Jaccard
+// index is at least kStoryThreshold, and is not a different edition of a series
+// (titles that differ only in words such as Morning/Midday, weekdays, months,
+// ordinals); otherwise it starts a story keyed by a hash of its id. A document
+// that is re-indexed keeps the key it had, so keys are stable; a late-arriving
+// copy finds the story's earlier reports and joins it.
+//
+// Lookups read a read-only snapshot of what is committed (reading pending
+// changes through the WritableDatabase would flush them term by term, which
+// tripled indexing time) plus an in-memory index of the documents written
+// since the last commit.
+//
+//   StoryKeyer keyer;
+//   StorySketch sketch = keyer.Sketch(doc);
+//   doc.story_key = keyer.Assign(committed, doc, sketch);
+//   keyer.AddTo(sketch, xdoc);     // terms and value
+//   keyer.Remember(doc, sketch);   // until the next commit
+//   ...after db.commit(): committed.reopen(); keyer.ForgetPending();
+//
+// Not thread-safe (one TermGenerator): one keyer per writer.
+#ifndef NEWSEARCH_INDEXER_STORY_KEYS_H_
+#define NEWSEARCH_INDEXER_STORY_KEYS_H_
+
+#include <xapian.h>
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/time/time.h"
+#include "newsearch/document.h"
+
+namespace newsearch {
+
+inline constexpr double kStoryThreshold = 0.25;
+inline constexpr double kUndatedStoryThreshold = 0.6;
+inline constexpr absl::Duration kStoryWindow = absl::Hours(72);
+
+struct StorySketch {
+  std::vector<uint32_t> features;       // sorted, unique feature hashes
+  std::vector<std::string> bands;       // LSH band hashes
+  std::string bucket;                   // 4-day time bucket, "u" when undated
+  std::vector<std::string> neighbours;  // the buckets a match can be in
+
+  // The band terms the document is indexed under: band + "_" + bucket, so a
+  // lookup only meets documents of nearby days.
+  std::vector<std::string> IndexTerms() const;
+  std::vector<std::string> LookupTerms() const;
+};
+
+// Jaccard index of two sorted feature sets (0 when both are empty).
+double Jaccard(const std::vector<uint32_t>& a, const std::vector<uint32_t>& b);
+
+// Encoding of a feature set in kSlotStoryFeatures.
+std::string EncodeFeatures(const std::vector<uint32_t>& features);
+std::vector<uint32_t> DecodeFeatures(const std::string& value);
+
+// True when two titles differ only in edition words (Morning, Midday,
+// Monday, December, 21st, 2025...): editions of a series, not one story.
+bool AreSeriesEditions(const std::string& title_a, const std::string& title_b);
+
+class StoryKeyer {
+ public:
+  StoryKeyer();
+
+  StorySketch Sketch(const NewsDocument& doc);
+
+  // The key `doc` should have: its own explicit key, the key its previous
+  // version had in `db`, the key of the most similar story in `db`, or a
+  // new one.
+  std::string Assign(const Xapian::Database& committed, const NewsDocument& doc,
+                     const StorySketch& sketch) const;
+
+  static void AddTo(const StorySketch& sketch, Xapian::Document& xdoc);
+
+  // Makes a written but uncommitted document visible to Assign().
+  void Remember(const NewsDocument& doc, const StorySketch& sketch);
+  // After a commit, when the committed snapshot has been reopened.
+  void ForgetPending();
+
+ private:
+  // A document seen by Assign: its time, features, key and title.
+  struct Entry {
+    std::string id;
+    bool dated = false;
+    double published = 0;
+    std::vector<uint32_t> features;
+    std::string key;
+    std::string title;
+  };
+  struct Best;
+
+  const Xapian::Stem& StemmerFor(const std::string& language);
+  void Consider(const NewsDocument& doc, const StorySketch& sketch,
+                const Entry& other, Best* best) const;
+  void SearchCommitted(const Xapian::Database& committed,
+                       const NewsDocument& doc, const StorySketch& sketch,
+                       Best* best) const;
+
+  Xapian::TermGenerator term_generator_;
+  std::map<std::string, Xapian::Stem> stemmers_;
+  std::vector<Entry> pending_;
+  absl::flat_hash_map<std::string, std::vector<size_t>> pending_bands_;
+  absl::flat_hash_map<std::string, size_t> pending_ids_;
+};
+
+}  // namespace newsearch
+
+#endif  // NEWSEARCH_INDEXER_STORY_KEYS_H_

@@ -1,0 +1,118 @@
+#include "indexer/story_keys.h"
+
+#include "gtest/gtest.h"
+#include "indexer/identity.h"
+#include "indexer/index_writer.h"
+#include "newsearch/dates.h"
+#include "newsearch/schema.h"
+#include "tests/test_util.h"
+
+namespace newsearch {
+namespace {
+
+using ::newsearch::testing::IsOk;
+
+NewsDocument Doc(std::string id, std::string title, std::string summary,
+                 const char* published) {
+  NewsDocument doc;
+  doc.id = std::move(id);
+  doc.title = std::move(title);
+  doc.summary = std::move(summary);
+  doc.language = "en";
+  if (*published) doc.published = *ParseTimestamp(published);
+  return doc;
+}
+
+TEST(JaccardTest, CountsSharedOverAll) {
+  EXPECT_DOUBLE_EQ(Jaccard({1, 2, 3}, {2, 3, 4}), 0.5);
+  EXPECT_DOUBLE_EQ(Jaccard({1, 2}, {1, 2}), 1);
+  EXPECT_DOUBLE_EQ(Jaccard({}, {}), 0);
+  EXPECT_EQ(DecodeFeatures(EncodeFeatures({1, 0xdeadbeef, 7})),
+            (std::vector<uint32_t>{1, 0xdeadbeef, 7}));
+}
+
+TEST(SeriesEditionsTest, OnlyEditionWordsDiffer) {
+  EXPECT_TRUE(
+      AreSeriesEditions("Latest news bulletin | December 21st – Morning",
+                        "Latest news bulletin | December 21st – Midday"));
+  EXPECT_TRUE(
+      AreSeriesEditions("Markets wrap: Monday", "Markets wrap: Tuesday"));
+  EXPECT_FALSE(
+      AreSeriesEditions("Death toll rises to 12", "Death toll rises to 15"));
+  EXPECT_FALSE(AreSeriesEditions("Same title", "Same title"));
+  EXPECT_FALSE(AreSeriesEditions("Storm hits coast", "Storm hits harbour"));
+}
+
+TEST(StoryKeyerTest, SketchIsStableAndTitleWeighted) {
+  StoryKeyer keyer;
+  const NewsDocument a =
+      Doc("a", "Storm floods the old town", "Rivers rose.", "");
+  StorySketch s1 = keyer.Sketch(a);
+  StorySketch s2 = keyer.Sketch(a);
+  EXPECT_EQ(s1.features, s2.features);
+  EXPECT_EQ(s1.bands.size(), 32u);
+  EXPECT_EQ(s1.bucket, "u");
+  // Title words count twice (plain and as title words), lede words once.
+  EXPECT_EQ(s1.features.size(),
+            2u * 4 + 2);  // storm flood old town; river rose
+}
+
+class StoryWriterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = testing::MakeTempDir("db");
+    auto writer = IndexWriter::Open(path_, {});
+    ASSERT_THAT(writer, IsOk());
+    writer_ = std::move(*writer);
+  }
+  void Add(NewsDocument doc) {
+    ASSERT_THAT(PrepareDocument(&doc), IsOk());
+    ASSERT_THAT(writer_->Add(doc), IsOk());
+  }
+  std::string KeyOf(const std::string& id) {
+    EXPECT_THAT(writer_->Commit(), IsOk());
+    Xapian::Database db(path_);
+    Xapian::PostingIterator it = db.postlist_begin("Q" + id);
+    if (it == db.postlist_end("Q" + id)) return "";
+    return db.get_document(*it).get_value(schema::kSlotStoryKey);
+  }
+
+  std::string path_;
+  std::unique_ptr<IndexWriter> writer_;
+};
+
+constexpr char kFloodTitle[] = "Storm Ilse floods Brackenford old town";
+constexpr char kFloodLede[] =
+    "The river burst its banks overnight and flooded the old town.";
+
+TEST_F(StoryWriterTest, CopiesInOneBatchShareAKey) {
+  Add(Doc("a", kFloodTitle, kFloodLede, "2026-10-19T05:50:00Z"));
+  Add(Doc("b", "Brackenford old town flooded as Storm Ilse hits",
+          "The river burst its banks and flooded the old town overnight.",
+          "2026-10-19T07:30:00Z"));
+  Add(Doc("c", "Ferries cancelled at Saltmere",
+          "All crossings were cancelled as the wind rose.",
+          "2026-10-19T06:00:00Z"));
+  EXPECT_EQ(KeyOf("a"), KeyOf("b"));
+  EXPECT_NE(KeyOf("a"), KeyOf("c"));
+}
+
+TEST_F(StoryWriterTest, LateCopyJoinsAndReindexingKeepsKeys) {
+  Add(Doc("a", kFloodTitle, kFloodLede, "2026-10-19T05:50:00Z"));
+  const std::string key = KeyOf("a");  // committed
+  Add(Doc("late", "Brackenford old town flooded by Storm Ilse",
+          "The river burst its banks overnight, flooding the old town.",
+          "2026-10-20T12:00:00Z"));
+  EXPECT_EQ(KeyOf("late"), key);
+  Add(Doc("a", kFloodTitle, kFloodLede, "2026-10-19T05:50:00Z"));
+  EXPECT_EQ(KeyOf("a"), key);
+}
+
+TEST_F(StoryWriterTest, TheSameTextDaysApartIsAnotherStory) {
+  Add(Doc("a", kFloodTitle, kFloodLede, "2026-10-19T05:50:00Z"));
+  Add(Doc("b", kFloodTitle, kFloodLede, "2026-10-25T05:50:00Z"));
+  EXPECT_NE(KeyOf("a"), KeyOf("b"));
+}
+
+}  // namespace
+}  // namespace newsearch

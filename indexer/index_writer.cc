@@ -21,7 +21,9 @@ absl::StatusOr<std::unique_ptr<IndexWriter>> IndexWriter::Open(
 IndexWriter::IndexWriter(Xapian::WritableDatabase db,
                          Xapian::Database committed,
                          const IndexWriterOptions& options)
-    : db_(std::move(db)), committed_(std::move(committed)), options_(options) {}
+    : db_(std::move(db)), committed_(std::move(committed)), options_(options) {
+  story_keyer_.LoadFrequencies(committed_);
+}
 
 IndexWriter::~IndexWriter() {
   // Errors here have nowhere to go; callers that care call Commit() first.
@@ -51,6 +53,7 @@ absl::StatusOr<IndexWriter::Outcome> IndexWriter::Add(NewsDocument doc) {
 absl::Status IndexWriter::Commit() {
   if (pending_ == 0) return absl::OkStatus();
   try {
+    story_keyer_.SaveFrequencies(db_);
     db_.commit();
     pending_ = 0;
     committed_.reopen();

@@ -223,7 +223,21 @@ struct StoryKeyer::Best {
   std::string key;
 };
 
-void StoryKeyer::Consider(const NewsDocument& doc, const StorySketch& sketch,
+std::vector<uint32_t> StoryKeyer::FounderFeatures(
+    const Xapian::Database& committed, const std::string& key) const {
+  const std::string term = schema::BooleanTerm(schema::kPrefixStory, key);
+  Xapian::PostingIterator first = committed.postlist_begin(term);
+  if (first != committed.postlist_end(term)) {
+    return DecodeFeatures(
+        committed.get_document(*first).get_value(schema::kSlotStoryFeatures));
+  }
+  auto it = pending_founders_.find(key);
+  if (it != pending_founders_.end()) return it->second;
+  return {};
+}
+
+void StoryKeyer::Consider(const Xapian::Database& committed,
+                          const NewsDocument& doc, const StorySketch& sketch,
                           const Entry& other, Best* best) const {
   if (other.id == doc.id || other.dated != doc.published.has_value()) return;
   const double published =
@@ -236,11 +250,15 @@ void StoryKeyer::Consider(const NewsDocument& doc, const StorySketch& sketch,
   }
   const double threshold =
       other.dated ? kStoryThreshold : kUndatedStoryThreshold;
-  const double similarity = Jaccard(sketch.features, other.features);
+  const double similarity = Similarity(sketch.features, other.features);
   if (similarity < threshold || similarity < best->similarity) return;
   if (similarity == best->similarity && other.published >= best->published)
     return;
   if (AreSeriesEditions(doc.title, other.title)) return;
+  const std::vector<uint32_t> founder = FounderFeatures(committed, other.key);
+  if (!founder.empty() && Similarity(sketch.features, founder) < threshold) {
+    return;
+  }
   *best = {similarity, other.published, other.key};
 }
 
@@ -264,12 +282,13 @@ void StoryKeyer::SearchCommitted(const Xapian::Database& committed,
           DecodeFeatures(xdoc.get_value(schema::kSlotStoryFeatures));
       other.key = xdoc.get_value(schema::kSlotStoryKey);
       // The title (for the series check) only when it could matter.
-      if (Jaccard(sketch.features, other.features) < kStoryThreshold) continue;
+      if (Similarity(sketch.features, other.features) < kStoryThreshold)
+        continue;
       absl::StatusOr<NewsDocument> data = DecodeDocData(xdoc.get_data());
       if (!data.ok()) continue;
       other.id = data->id;
       other.title = data->title;
-      Consider(doc, sketch, other, best);
+      Consider(committed, doc, sketch, other, best);
     }
   }
 }
@@ -304,7 +323,7 @@ std::string StoryKeyer::Assign(const Xapian::Database& committed,
                             : 0;
     for (size_t i = from; i < indices.size(); ++i) {
       if (seen.insert(indices[i]).second) {
-        Consider(doc, sketch, pending_[indices[i]], &best);
+        Consider(committed, doc, sketch, pending_[indices[i]], &best);
       }
     }
   }
@@ -320,15 +339,63 @@ void StoryKeyer::Remember(const NewsDocument& doc, const StorySketch& sketch) {
                                     : 0,
                       sketch.features, doc.story_key, doc.title});
   pending_ids_[doc.id] = index;
+  ++documents_;
+  for (uint32_t f : sketch.features) ++frequencies_[f];
+  pending_founders_.try_emplace(doc.story_key, sketch.features);
   for (const std::string& term : sketch.IndexTerms()) {
     pending_bands_[term].push_back(index);
   }
+}
+
+double StoryKeyer::Similarity(const std::vector<uint32_t>& a,
+                              const std::vector<uint32_t>& b) const {
+  const double n = static_cast<double>(documents_);
+  auto weight = [&](uint32_t f) {
+    auto it = frequencies_.find(f);
+    const double df = it == frequencies_.end() ? 0 : it->second;
+    return std::log1p(n / (1 + df)) + 1e-6;
+  };
+  double shared = 0, all = 0;
+  size_t i = 0, j = 0;
+  while (i < a.size() || j < b.size()) {
+    if (j == b.size() || (i < a.size() && a[i] < b[j])) {
+      all += weight(a[i++]);
+    } else if (i == a.size() || b[j] < a[i]) {
+      all += weight(b[j++]);
+    } else {
+      const double w = weight(a[i]);
+      shared += w;
+      all += w;
+      ++i, ++j;
+    }
+  }
+  return all > 0 ? shared / all : 0;
+}
+
+void StoryKeyer::LoadFrequencies(const Xapian::Database& db) {
+  const std::vector<uint32_t> data =
+      DecodeFeatures(db.get_metadata(kStoryFrequencyKey));
+  if (data.empty()) return;
+  documents_ = data[0];
+  for (size_t i = 1; i + 1 < data.size(); i += 2)
+    frequencies_[data[i]] = data[i + 1];
+}
+
+void StoryKeyer::SaveFrequencies(Xapian::WritableDatabase& db) const {
+  std::vector<uint32_t> data = {documents_};
+  data.reserve(1 + 2 * frequencies_.size());
+  for (const auto& [feature, count] : frequencies_) {
+    data.push_back(feature);
+    data.push_back(count);
+  }
+  db.set_metadata(kStoryFrequencyKey, EncodeFeatures(data));
 }
 
 void StoryKeyer::ForgetPending() {
   pending_.clear();
   pending_bands_.clear();
   pending_ids_.clear();
+  pending_founders_.clear();
 }
 
 void StoryKeyer::AddTo(const StorySketch& sketch, Xapian::Document& xdoc) {

@@ -5,8 +5,13 @@
 // Method: a document's features are the stemmed words of its title (twice:
 // plain and marked as title words, so titles weigh more) and of its lede
 // (the summary, else the first 40 words of the body), stopwords removed.
-// Similarity is the Jaccard index of two feature sets, exact, from the sets
-// stored in kSlotStoryFeatures. Candidates are found with MinHash LSH: 64
+// Similarity is the Jaccard index of two feature sets weighted by each
+// feature's inverse document frequency (exact, from the sets stored in
+// kSlotStoryFeatures), so that shared template words ("4th qtr net", "shr",
+// "revs") count for little and shared names for much: without it, every
+// quarterly-results report of a week folded into one story. Frequencies are
+// counted over the documents written, kept across runs in the database's
+// metadata (kStoryFrequencyKey). Candidates are found with MinHash LSH: 64
 // min-hashes in 32 bands of 2, each band a boolean term (kPrefixStoryBand)
 // qualified by a 4-day time bucket, so a pair at Jaccard 0.35 is a
 // candidate with probability 0.985 and a lookup reads only small postlists
@@ -16,7 +21,10 @@
 // ones: only other undated ones, at a stricter threshold) when the Jaccard
 // index is at least kStoryThreshold, and is not a different edition of a series
 // (titles that differ only in words such as Morning/Midday, weekdays, months,
-// ordinals); otherwise it starts a story keyed by a hash of its id. A document
+// ordinals); otherwise it starts a story keyed by a hash of its id. It must
+// also be that similar to the story's first report, so that stories cannot
+// drift through chains of pairwise-similar reports (quarterly results of one
+// company after another). A document
 // that is re-indexed keeps the key it had, so keys are stable; a late-arriving
 // copy finds the story's earlier reports and joins it.
 //
@@ -68,6 +76,9 @@ struct StorySketch {
 // Jaccard index of two sorted feature sets (0 when both are empty).
 double Jaccard(const std::vector<uint32_t>& a, const std::vector<uint32_t>& b);
 
+// Metadata keys under which document frequencies of features persist.
+inline constexpr char kStoryFrequencyKey[] = "newsearch:story-df";
+
 // Encoding of a feature set in kSlotStoryFeatures.
 std::string EncodeFeatures(const std::vector<uint32_t>& features);
 std::vector<uint32_t> DecodeFeatures(const std::string& value);
@@ -95,6 +106,15 @@ class StoryKeyer {
   // After a commit, when the committed snapshot has been reopened.
   void ForgetPending();
 
+  // Feature frequencies: loaded when a writer opens a database, saved (as
+  // metadata, committed with the documents) before each commit.
+  void LoadFrequencies(const Xapian::Database& db);
+  void SaveFrequencies(Xapian::WritableDatabase& db) const;
+
+  // IDF-weighted Jaccard index of two sorted feature sets.
+  double Similarity(const std::vector<uint32_t>& a,
+                    const std::vector<uint32_t>& b) const;
+
  private:
   // A document seen by Assign: its time, features, key and title.
   struct Entry {
@@ -108,8 +128,12 @@ class StoryKeyer {
   struct Best;
 
   const Xapian::Stem& StemmerFor(const std::string& language);
-  void Consider(const NewsDocument& doc, const StorySketch& sketch,
-                const Entry& other, Best* best) const;
+  void Consider(const Xapian::Database& committed, const NewsDocument& doc,
+                const StorySketch& sketch, const Entry& other,
+                Best* best) const;
+  // The features of the first report of story `key`.
+  std::vector<uint32_t> FounderFeatures(const Xapian::Database& committed,
+                                        const std::string& key) const;
   void SearchCommitted(const Xapian::Database& committed,
                        const NewsDocument& doc, const StorySketch& sketch,
                        Best* best) const;
@@ -119,6 +143,9 @@ class StoryKeyer {
   std::vector<Entry> pending_;
   absl::flat_hash_map<std::string, std::vector<size_t>> pending_bands_;
   absl::flat_hash_map<std::string, size_t> pending_ids_;
+  absl::flat_hash_map<uint32_t, uint32_t> frequencies_;
+  absl::flat_hash_map<std::string, std::vector<uint32_t>> pending_founders_;
+  uint32_t documents_ = 0;
 };
 
 }  // namespace newsearch

@@ -196,6 +196,25 @@ rapidjson::Document SearchJson(const std::string& db, const std::string& args) {
   return json;
 }
 
+TEST_F(ReutersTest, TemplatedResultsOfDifferentCompaniesAreNotFolded) {
+  // "X Corp 4th qtr net" reports share nearly all their words; the story
+  // similarity weighs words by rarity, so each company stays its own story.
+  testing::CommandResult r = RunCommand(
+      testing::NewsearchPath() + " --db " + Quote(*db_) +
+      " --json --sort relevance --limit 100 " + Quote("title:qtr title:net"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  rapidjson::Document json;
+  json.Parse(r.out.c_str());
+  ASSERT_FALSE(json.HasParseError());
+  ASSERT_EQ(json["results"].Size(), 100u);
+  int folded = 0;
+  for (const auto& result : json["results"].GetArray()) {
+    folded += result["more_reports"].GetInt() > 0 ? 1 : 0;
+  }
+  EXPECT_LE(folded, 10) << "quarterly results of different companies folded";
+  EXPECT_TRUE(json["total"]["folded"].GetBool());
+}
+
 TEST_F(ReutersTest, MonthlyHistogramOfCrudeMatchesTheCorpus) {
   std::map<std::string, int64_t> expected;
   for (const Record& r : ReadRecords(*corpus_)) {

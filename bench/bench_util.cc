@@ -145,10 +145,13 @@ void RemoveAll(const std::string& path) {
   fs::remove_all(path, ec);
 }
 
-absl::StatusOr<int64_t> BuildNewsearchIndex(
-    const std::vector<std::string>& lines, const std::string& path) {
+namespace {
+
+absl::StatusOr<int64_t> BuildWith(const std::vector<std::string>& lines,
+                                  const std::string& path,
+                                  const IndexWriterOptions& options) {
   ASSIGN_OR_RETURN(std::unique_ptr<IndexWriter> writer,
-                   IndexWriter::Open(path, IndexWriterOptions{}));
+                   IndexWriter::Open(path, options));
   int64_t indexed = 0;
   for (const std::string& line : lines) {
     absl::StatusOr<NewsDocument> doc = ParseNewsRecord(line);
@@ -158,6 +161,20 @@ absl::StatusOr<int64_t> BuildNewsearchIndex(
   }
   RETURN_IF_ERROR(writer->Commit());
   return indexed;
+}
+
+}  // namespace
+
+absl::StatusOr<int64_t> BuildNewsearchIndex(
+    const std::vector<std::string>& lines, const std::string& path) {
+  return BuildWith(lines, path, IndexWriterOptions{});
+}
+
+absl::StatusOr<int64_t> BuildNewsearchIndexWithoutStories(
+    const std::vector<std::string>& lines, const std::string& path) {
+  IndexWriterOptions options;
+  options.story_keys = false;
+  return BuildWith(lines, path, options);
 }
 
 absl::StatusOr<SqliteDb> OpenSqlite(const std::string& path) {

@@ -71,6 +71,9 @@ void RemoveAll(const std::string& path);
 // documents indexed.
 absl::StatusOr<int64_t> BuildNewsearchIndex(
     const std::vector<std::string>& lines, const std::string& path);
+// The same without near-duplicate story keys, to show what they cost.
+absl::StatusOr<int64_t> BuildNewsearchIndexWithoutStories(
+    const std::vector<std::string>& lines, const std::string& path);
 
 struct SqliteCloser {
   void operator()(sqlite3* db) const { sqlite3_close(db); }

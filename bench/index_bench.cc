@@ -62,6 +62,11 @@ void BM_IndexNewsearch(benchmark::State& state) {
   RunIndexBenchmark(state, &BuildNewsearchIndex, "newsearch.db");
 }
 
+void BM_IndexNewsearchWithoutStories(benchmark::State& state) {
+  RunIndexBenchmark(state, &BuildNewsearchIndexWithoutStories,
+                    "newsearch-nostories.db");
+}
+
 void BM_IndexFts5(benchmark::State& state) {
   RunIndexBenchmark(state, &BuildFts5Index, "fts5.sqlite");
 }
@@ -69,6 +74,10 @@ void BM_IndexFts5(benchmark::State& state) {
 // Three passes each: about 50 s for newsearch and 5 s for FTS5 on
 // Reuters-21578. Wall-clock time, since writing the database is part of it.
 BENCHMARK(BM_IndexNewsearch)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3)
+    ->UseRealTime();
+BENCHMARK(BM_IndexNewsearchWithoutStories)
     ->Unit(benchmark::kMillisecond)
     ->Iterations(3)
     ->UseRealTime();

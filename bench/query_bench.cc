@@ -242,19 +242,23 @@ void RunNewsearchQueries(benchmark::State& state, SearchRequest request) {
 void BM_QueryNewsearch(benchmark::State& state) {
   SearchRequest request;
   request.sort = SortOrder::kRelevance;
+  request.fold = false;  // every report, as FTS5 returns them
   if (state.range(0) == 0) request.snippet_length = 0;
   RunNewsearchQueries(state, request);
 }
 
-// What hybrid ranking and exact facets cost against plain relevance, without
-// snippets so the difference shows. state.range(0): 0 relevance, 1 hybrid,
-// 2 relevance + month and topic facets, 3 hybrid + the same facets. The
-// clock is pinned to the corpus's last day so the recency boost is in play.
+// What hybrid ranking, exact facets and folding cost against plain
+// relevance, without snippets so the difference shows. state.range(0):
+// 0 relevance, 1 hybrid, 2 relevance + month and topic facets, 3 hybrid +
+// the same facets, 4 = 3 folded into stories (the CLI's default). The clock
+// is pinned to the corpus's last day so the recency boost is in play.
 void BM_QueryNewsearchMode(benchmark::State& state) {
   const int mode = static_cast<int>(state.range(0));
   SearchRequest request;
   request.snippet_length = 0;
-  request.sort = mode % 2 == 1 ? SortOrder::kHybrid : SortOrder::kRelevance;
+  request.sort =
+      mode % 2 == 1 || mode == 4 ? SortOrder::kHybrid : SortOrder::kRelevance;
+  request.fold = mode == 4;
   request.now = absl::FromUnixSeconds(561686400);  // 1987-10-20
   if (mode >= 2) {
     request.facets = {"date", "topic"};
@@ -298,6 +302,7 @@ BENCHMARK(BM_QueryNewsearchMode)
     ->Arg(1)
     ->Arg(2)
     ->Arg(3)
+    ->Arg(4)
     ->Unit(benchmark::kMillisecond)
     ->Iterations(kQueryCount* kRounds)
     ->UseRealTime();

@@ -1,6 +1,8 @@
 #include "indexer/index_writer.h"
 
+#include "absl/strings/str_cat.h"
 #include "newsearch/schema.h"
+#include "newsearch/text.h"
 #include "newsearch/xapian_status.h"
 
 namespace newsearch {
@@ -34,12 +36,19 @@ absl::StatusOr<IndexWriter::Outcome> IndexWriter::Add(NewsDocument doc) {
   try {
     const std::string id_term = schema::IdTerm(doc.id);
     const bool existed = db_.term_exists(id_term);
-    const StorySketch sketch = story_keyer_.Sketch(doc);
-    doc.story_key = story_keyer_.Assign(committed_, doc, sketch);
-    Xapian::Document xdoc = builder_.Build(doc);
-    StoryKeyer::AddTo(sketch, xdoc);
-    db_.replace_document(id_term, xdoc);
-    story_keyer_.Remember(doc, sketch);
+    if (!options_.story_keys) {
+      if (doc.story_key.empty()) {
+        doc.story_key = HexHash(absl::StrCat("story\n", doc.id));
+      }
+      db_.replace_document(id_term, builder_.Build(doc));
+    } else {
+      const StorySketch sketch = story_keyer_.Sketch(doc);
+      doc.story_key = story_keyer_.Assign(committed_, doc, sketch);
+      Xapian::Document xdoc = builder_.Build(doc);
+      StoryKeyer::AddTo(sketch, xdoc);
+      db_.replace_document(id_term, xdoc);
+      story_keyer_.Remember(doc, sketch);
+    }
     if (++pending_ >= options_.batch_size) {
       absl::Status status = Commit();
       if (!status.ok()) return status;

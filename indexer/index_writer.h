@@ -26,6 +26,9 @@ namespace newsearch {
 struct IndexWriterOptions {
   // Documents per commit: bounds memory and what a crash can lose.
   int batch_size = 20000;
+  // Near-duplicate story keys (story_keys.h). Off: every document is its own
+  // story unless the input gives a key; indexing is then faster.
+  bool story_keys = true;
 };
 
 class IndexWriter {

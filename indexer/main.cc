@@ -43,6 +43,9 @@ ABSL_FLAG(std::string, page_tz, newsearch::kDefaultPageZone,
 ABSL_FLAG(std::string, source, "",
           "outlet of page-text files (default: from the page's links)");
 ABSL_FLAG(int, batch_size, 20000, "documents per commit");
+ABSL_FLAG(bool, story_keys, true,
+          "give near-duplicate reports one story key (off: faster indexing, "
+          "every document its own story)");
 ABSL_FLAG(bool, quiet, false, "do not print the summary line");
 ABSL_FLAG(bool, infer_topics, true,
           "give documents without explicit topics inferred ones");
@@ -123,8 +126,8 @@ int RunIndex(std::vector<std::string> inputs) {
   if (!topics.ok()) return Fail(std::string(topics.status().message()));
   if (topics->tagger) options->tagger = &*topics->tagger;
   if (topics->model) options->topic_model = &*topics->model;
-  absl::StatusOr<std::unique_ptr<IndexWriter>> writer =
-      IndexWriter::Open(db, {absl::GetFlag(FLAGS_batch_size)});
+  absl::StatusOr<std::unique_ptr<IndexWriter>> writer = IndexWriter::Open(
+      db, {absl::GetFlag(FLAGS_batch_size), absl::GetFlag(FLAGS_story_keys)});
   if (!writer.ok()) return Fail(std::string(writer.status().message()));
 
   const DiagnosticSink sink = Report;

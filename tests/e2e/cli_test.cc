@@ -270,6 +270,21 @@ TEST_F(SampleCliTest, RankingAndFacetFlagErrors) {
   }
 }
 
+TEST_F(CliTest, StoryKeysCanBeTurnedOff) {
+  const std::string sample = Quote(testing::SourceDir() + "/data/sample");
+  ASSERT_EQ(RunCommand(Index(db_, sample)).exit_code, 0);
+  rapidjson::Document with =
+      ParseJson(RunCommand(Search(db_, "--json --limit 0 ''")).out);
+  EXPECT_LT(with["total"]["value"].GetInt(), with["total"]["reports"].GetInt());
+  const std::string other = dir_ + "/nostories";
+  ASSERT_EQ(RunCommand(Index(other, "--story_keys=false " + sample)).exit_code,
+            0);
+  rapidjson::Document without =
+      ParseJson(RunCommand(Search(other, "--json --limit 0 ''")).out);
+  EXPECT_EQ(without["total"]["value"].GetInt(),
+            without["total"]["reports"].GetInt());
+}
+
 TEST_F(CliTest, IndexUsageErrors) {
   EXPECT_EQ(RunCommand(testing::NewsindexPath() + " some.jsonl").exit_code, 2);
   testing::CommandResult r =

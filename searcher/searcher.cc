@@ -215,7 +215,13 @@ absl::StatusOr<SearchResponse> Searcher::SearchOnce(
     Xapian::Enquire enquire(db_);
     enquire.set_query(query);
     ApplySort(enquire, request.sort);
-    if (request.fold) enquire.set_collapse_key(schema::kSlotStoryKey);
+    // Folded, the MSet's counts are estimates; a spy on the story key sees
+    // every match, so it counts reports and distinct stories exactly.
+    Xapian::ValueCountMatchSpy stories(schema::kSlotStoryKey);
+    if (request.fold) {
+      enquire.set_collapse_key(schema::kSlotStoryKey);
+      enquire.add_matchspy(&stories);
+    }
     facets->Attach(enquire);
     // Checking every document makes the total and the facets exact.
     const Xapian::MSet mset =
@@ -225,10 +231,13 @@ absl::StatusOr<SearchResponse> Searcher::SearchOnce(
         mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
     response.facets = facets->Collect();
     response.folded = request.fold;
-    response.reports =
-        request.fold
-            ? static_cast<int64_t>(mset.get_uncollapsed_matches_estimated())
-            : response.total;
+    response.reports = response.total;
+    if (request.fold) {
+      response.reports = static_cast<int64_t>(stories.get_total());
+      response.total =
+          std::distance(stories.values_begin(), stories.values_end());
+      response.total_exact = true;
+    }
     RETURN_IF_ERROR(FillResults(mset, request, recency, &response));
     if (request.fold) {
       size_t i = 0;

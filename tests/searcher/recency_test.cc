@@ -227,6 +227,7 @@ TEST(FoldTest, OneResultPerStoryWithMoreReportsAndOutlets) {
   EXPECT_TRUE(folded->folded);
   EXPECT_EQ(folded->total, 2);
   EXPECT_EQ(folded->reports, 3);
+  EXPECT_TRUE(folded->total_exact);
   ASSERT_EQ(folded->results.size(), 2u);
   const SearchResult& flood = folded->results[0].document.id == "g1"
                                   ? folded->results[1]

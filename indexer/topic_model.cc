@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "indexer/file_util.h"
 #include "indexer/topic_tagger.h"
 #include "newsearch/status_macros.h"
 #include "newsearch/topics.h"
@@ -280,14 +281,8 @@ absl::Status TopicModel::Save(const std::string& path) const {
 }
 
 absl::StatusOr<TopicModel> TopicModel::Load(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return absl::NotFoundError(
-        absl::StrCat(path, ": cannot read: ", std::strerror(errno)));
-  }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return Reader(path).Read(buffer.str());
+  ASSIGN_OR_RETURN(const std::string json, ReadWholeFile(path));
+  return Reader(path).Read(json);
 }
 
 std::optional<TopicModel::Prediction> TopicModel::Predict(

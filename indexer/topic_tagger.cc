@@ -15,6 +15,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "indexer/file_util.h"
 #include "newsearch/status_macros.h"
 #include "newsearch/text.h"
 #include "newsearch/topics.h"
@@ -57,17 +58,6 @@ void AppendLower(std::string& out, unsigned ch) {
   } else {
     Xapian::Unicode::append_utf8(out, Xapian::Unicode::tolower(ch));
   }
-}
-
-absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return absl::NotFoundError(
-        absl::StrCat(path, ": cannot read: ", std::strerror(errno)));
-  }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
 }
 
 // Adds `weight` for `topic` to a feature's weights; the same term listed

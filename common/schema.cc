@@ -44,7 +44,11 @@ std::string BooleanTerm(absl::string_view prefix, absl::string_view value) {
 }
 
 std::string TopicTerm(absl::string_view name) {
-  return BoundTerm(absl::StrCat(kPrefixTopic, TopicSlug(name)));
+  return TopicSlugTerm(TopicSlug(name));
+}
+
+std::string TopicSlugTerm(absl::string_view slug) {
+  return BoundTerm(absl::StrCat(kPrefixTopic, slug));
 }
 
 std::string IdTerm(absl::string_view id) {

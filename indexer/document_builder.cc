@@ -32,9 +32,10 @@ void AddFilters(Xapian::Document& xdoc, const NewsDocument& doc) {
   std::vector<TopicEntry> topics;
   for (const auto* list : {&doc.topics, &doc.inferred_topics}) {
     for (const std::string& name : *list) {
-      if (TopicSlug(name).empty()) continue;
-      xdoc.add_boolean_term(schema::TopicTerm(name));
-      topics.push_back({TopicSlug(name), name});
+      std::string slug = TopicSlug(name);  // ICU: once per topic
+      if (slug.empty()) continue;
+      xdoc.add_boolean_term(schema::TopicSlugTerm(slug));
+      topics.push_back({std::move(slug), name});
     }
   }
   if (!topics.empty())

@@ -29,6 +29,17 @@ bool ParsePublished(const char* text, absl::Time* when) {
          absl::ParseTime("%Y-%m-%d", text, when, nullptr);
 }
 
+rapidjson::Document SearchJson(const std::string& db, const std::string& args) {
+  testing::CommandResult r =
+      RunCommand(testing::NewsearchPath() + " --db " + Quote(db) +
+                 " --json --no-fold " + args);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  rapidjson::Document json;
+  json.Parse(r.out.c_str());
+  EXPECT_FALSE(json.HasParseError()) << r.out;
+  return json;
+}
+
 class ReutersTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -78,6 +89,14 @@ class ReutersTest : public ::testing::Test {
     return ids;
   }
 
+  // The March 1987 grain stories, from the corpus file.
+  static std::set<std::string> ExpectedMarchGrain() {
+    const absl::TimeZone utc = absl::UTCTimeZone();
+    return Expected(
+        "grain", absl::FromCivil(absl::CivilDay(1987, 3, 1), utc),
+        absl::FromCivil(absl::CivilDay(1987, 4, 1), utc) - absl::Seconds(1));
+  }
+
   static std::string* corpus_;
   static std::string* db_;
   static testing::CommandResult* index_;
@@ -102,22 +121,10 @@ TEST_F(ReutersTest, EveryLineIndexedButTheOneWithoutText) {
 }
 
 TEST_F(ReutersTest, TopicAndDateRangeMatchTheCorpus) {
-  const absl::Time from =
-      absl::FromCivil(absl::CivilDay(1987, 3, 1), absl::UTCTimeZone());
-  const absl::Time to =
-      absl::FromCivil(absl::CivilDay(1987, 4, 1), absl::UTCTimeZone()) -
-      absl::Seconds(1);
-  const std::set<std::string> expected = Expected("grain", from, to);
+  const std::set<std::string> expected = ExpectedMarchGrain();
   ASSERT_GT(expected.size(), 50u);  // a meaningful sample, not a fluke
-
-  testing::CommandResult r =
-      RunCommand(testing::NewsearchPath() + " --db " + Quote(*db_) +
-                 " --json --no-fold --limit 1000 " +
-                 Quote("topic:grain date:1987-03-01..1987-03-31"));
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  rapidjson::Document json;
-  json.Parse(r.out.c_str());
-  ASSERT_FALSE(json.HasParseError());
+  rapidjson::Document json = SearchJson(
+      *db_, "--limit 1000 " + Quote("topic:grain date:1987-03-01..1987-03-31"));
   std::set<std::string> got;
   for (const auto& result : json["results"].GetArray())
     got.insert(result["id"].GetString());
@@ -126,19 +133,10 @@ TEST_F(ReutersTest, TopicAndDateRangeMatchTheCorpus) {
 }
 
 TEST_F(ReutersTest, TextQueryWithinTopicAndDatesIsASubset) {
-  const absl::Time from =
-      absl::FromCivil(absl::CivilDay(1987, 3, 1), absl::UTCTimeZone());
-  const absl::Time to =
-      absl::FromCivil(absl::CivilDay(1987, 4, 1), absl::UTCTimeZone()) -
-      absl::Seconds(1);
-  const std::set<std::string> expected = Expected("grain", from, to);
-  testing::CommandResult r =
-      RunCommand(testing::NewsearchPath() + " --db " + Quote(*db_) +
-                 " --json --no-fold --limit 1000 " +
-                 Quote("wheat topic:grain date:1987-03-01..1987-03-31"));
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  rapidjson::Document json;
-  json.Parse(r.out.c_str());
+  const std::set<std::string> expected = ExpectedMarchGrain();
+  rapidjson::Document json = SearchJson(
+      *db_,
+      "--limit 1000 " + Quote("wheat topic:grain date:1987-03-01..1987-03-31"));
   ASSERT_GT(json["results"].Size(), 10u);
   double previous = 1e300;
   for (const auto& result : json["results"].GetArray()) {
@@ -183,17 +181,6 @@ std::vector<Record> ReadRecords(const std::string& path) {
     records.push_back(std::move(record));
   }
   return records;
-}
-
-rapidjson::Document SearchJson(const std::string& db, const std::string& args) {
-  testing::CommandResult r =
-      RunCommand(testing::NewsearchPath() + " --db " + Quote(db) +
-                 " --json --no-fold " + args);
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  rapidjson::Document json;
-  json.Parse(r.out.c_str());
-  EXPECT_FALSE(json.HasParseError()) << r.out;
-  return json;
 }
 
 TEST_F(ReutersTest, TemplatedResultsOfDifferentCompaniesAreNotFolded) {

@@ -108,6 +108,8 @@ std::string BooleanTerm(absl::string_view prefix, absl::string_view value);
 
 // The topic filter term: kPrefixTopic + TopicSlug(name), bounded.
 std::string TopicTerm(absl::string_view name);
+// The same from a slug already computed (the indexer's hot path).
+std::string TopicSlugTerm(absl::string_view slug);
 
 // The unique id term; ids too long for a term are hashed.
 std::string IdTerm(absl::string_view id);

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "newsearch/dates.h"
 #include "newsearch/doc_data.h"
+#include "newsearch/folding.h"
 #include "newsearch/schema.h"
 #include "newsearch/text.h"
 #include "newsearch/topics.h"
@@ -79,10 +80,14 @@ DocumentBuilder::DocumentBuilder() {
 const Xapian::Stem& DocumentBuilder::StemmerFor(const std::string& language) {
   auto it = stemmers_.find(language);
   if (it == stemmers_.end()) {
-    it = stemmers_.emplace(language, Xapian::Stem(StemmerLanguage(language)))
-             .first;
+    it = stemmers_.emplace(language, FoldingStemmer(language)).first;
   }
   return it->second;
+}
+
+void DocumentBuilder::EnableSpelling(const Xapian::WritableDatabase& db) {
+  term_generator_.set_database(db);
+  term_generator_.set_flags(Xapian::TermGenerator::FLAG_SPELLING);
 }
 
 Xapian::Document DocumentBuilder::Build(const NewsDocument& doc) {

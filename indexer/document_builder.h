@@ -1,7 +1,9 @@
 // Turns a prepared NewsDocument into a Xapian::Document laid out as
-// common/include/newsearch/schema.h describes: positional text with the
-// document's own stemmer, boolean filter terms, value slots and the JSON
-// document data.
+// common/include/newsearch/schema.h describes: positional text (exact words,
+// plus accent-folded stems from the document's own language, folding.h),
+// boolean filter terms, value slots and the JSON document data. With a
+// spelling database set, the words of its text also go into Xapian's
+// spelling table, the vocabulary for did-you-mean suggestions.
 //
 //   DocumentBuilder builder;
 //   Xapian::Document xdoc = builder.Build(doc);
@@ -26,6 +28,10 @@ class DocumentBuilder {
   DocumentBuilder();
 
   Xapian::Document Build(const NewsDocument& doc);
+
+  // Adds the words of every document built from now on to `db`'s spelling
+  // table (pending until `db` commits).
+  void EnableSpelling(const Xapian::WritableDatabase& db);
 
  private:
   const Xapian::Stem& StemmerFor(const std::string& language);

@@ -25,6 +25,7 @@ IndexWriter::IndexWriter(Xapian::WritableDatabase db,
                          const IndexWriterOptions& options)
     : db_(std::move(db)), committed_(std::move(committed)), options_(options) {
   story_keyer_.LoadFrequencies(committed_);
+  if (options_.spelling) builder_.EnableSpelling(db_);
 }
 
 IndexWriter::~IndexWriter() {
@@ -71,6 +72,12 @@ absl::Status IndexWriter::Commit() {
   } catch (const Xapian::Error& e) {
     return XapianErrorToStatus(e, "cannot commit");
   }
+}
+
+absl::StatusOr<bool> IndexWriter::WriteVariants(const NameVariants& variants) {
+  absl::Status status = Commit();
+  if (!status.ok()) return status;
+  return variants.WriteSynonyms(db_);
 }
 
 }  // namespace newsearch

@@ -18,6 +18,7 @@
 
 #include "absl/status/statusor.h"
 #include "indexer/document_builder.h"
+#include "indexer/name_variants.h"
 #include "indexer/story_keys.h"
 #include "newsearch/document.h"
 
@@ -29,6 +30,8 @@ struct IndexWriterOptions {
   // Near-duplicate story keys (story_keys.h). Off: every document is its own
   // story unless the input gives a key; indexing is then faster.
   bool story_keys = true;
+  // Words go into Xapian's spelling table, for did-you-mean suggestions.
+  bool spelling = true;
 };
 
 class IndexWriter {
@@ -47,6 +50,10 @@ class IndexWriter {
   // explicit story key it gets one from story_keys.h.
   absl::StatusOr<Outcome> Add(NewsDocument doc);
   absl::Status Commit();
+
+  // Commits, then stores `variants` as the synonym table (see
+  // name_variants.h); false when it was already there.
+  absl::StatusOr<bool> WriteVariants(const NameVariants& variants);
 
   Xapian::doccount doc_count() const { return db_.get_doccount(); }
 

@@ -29,6 +29,7 @@
 #include "absl/strings/str_format.h"
 #include "indexer/identity.h"
 #include "indexer/ingest.h"
+#include "indexer/name_variants.h"
 #include "indexer/news_record.h"
 #include "indexer/topic_model.h"
 #include "indexer/topic_tagger.h"
@@ -51,6 +52,11 @@ ABSL_FLAG(bool, infer_topics, true,
           "give documents without explicit topics inferred ones");
 ABSL_FLAG(std::string, taxonomy, NEWSEARCH_DATA_DIR "/taxonomy.json",
           "topic taxonomy for inferred topics ('' for none)");
+ABSL_FLAG(std::string, variants, NEWSEARCH_DATA_DIR "/variants.txt",
+          "name variants list stored as the database's synonyms ('' to leave "
+          "them as they are)");
+ABSL_FLAG(bool, spelling, true,
+          "add words to the spelling table for did-you-mean suggestions");
 ABSL_FLAG(std::string, topic_model, "",
           "topic model written by learn-topics, tried before the taxonomy");
 ABSL_FLAG(std::string, model, "", "learn-topics: the model file to write");
@@ -126,13 +132,24 @@ int RunIndex(std::vector<std::string> inputs) {
   if (!topics.ok()) return Fail(std::string(topics.status().message()));
   if (topics->tagger) options->tagger = &*topics->tagger;
   if (topics->model) options->topic_model = &*topics->model;
+  std::optional<NameVariants> variants;
+  if (const std::string path = absl::GetFlag(FLAGS_variants); !path.empty()) {
+    absl::StatusOr<NameVariants> loaded = NameVariants::LoadFile(path);
+    if (!loaded.ok()) return Fail(std::string(loaded.status().message()));
+    variants = std::move(*loaded);
+  }
   absl::StatusOr<std::unique_ptr<IndexWriter>> writer = IndexWriter::Open(
-      db, {absl::GetFlag(FLAGS_batch_size), absl::GetFlag(FLAGS_story_keys)});
+      db, {absl::GetFlag(FLAGS_batch_size), absl::GetFlag(FLAGS_story_keys),
+           absl::GetFlag(FLAGS_spelling)});
   if (!writer.ok()) return Fail(std::string(writer.status().message()));
 
   const DiagnosticSink sink = Report;
   absl::StatusOr<IngestStats> stats = Ingest(*options, **writer, sink);
   if (!stats.ok()) return Fail(std::string(stats.status().message()));
+  if (variants) {
+    absl::StatusOr<bool> written = (*writer)->WriteVariants(*variants);
+    if (!written.ok()) return Fail(std::string(written.status().message()));
+  }
   if (!absl::GetFlag(FLAGS_quiet)) {
     std::cerr << "newsindex: " << stats->Summary() << "\n";
   }

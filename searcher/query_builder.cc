@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "newsearch/dates.h"
+#include "newsearch/folding.h"
 #include "newsearch/schema.h"
 #include "newsearch/searcher.h"
 #include "newsearch/status_macros.h"
@@ -116,7 +117,7 @@ class FilterFieldProcessor : public Xapian::FieldProcessor {
 void Configure(Xapian::QueryParser& parser, const Xapian::Database& db,
                const QueryOptions& options) {
   parser.set_database(db);
-  parser.set_stemmer(Xapian::Stem(StemmerLanguage(options.language)));
+  parser.set_stemmer(FoldingStemmer(options.language));
   parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
   const std::vector<std::string>& stopwords = EnglishStopwords();
   parser.set_stopper(
@@ -182,7 +183,74 @@ absl::StatusOr<Xapian::Query> FilterTerm(const std::string& facet,
                    "' (topic, source, kind, section, lang, author, place)"));
 }
 
+bool IsQuote(absl::string_view text, size_t i) {
+  return text[i] == '"' || absl::StartsWith(text.substr(i), "\u201c") ||
+         absl::StartsWith(text.substr(i), "\u201d");
+}
+
+size_t QuoteSize(absl::string_view text, size_t i) {
+  return text[i] == '"' ? 1 : 3;  // U+201C and U+201D are 3 bytes in UTF-8
+}
+
+// Xapian's boolean operators, which must stay in capitals.
+bool IsOperator(absl::string_view word) {
+  for (absl::string_view op : {"AND", "OR", "NOT", "XOR", "NEAR", "ADJ"}) {
+    if (word == op || (absl::StartsWith(word, op) && word.size() > op.size() &&
+                       word[op.size()] == '/')) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// A filter such as topic:Grain or date:7d, whose value is exact.
+bool IsFilter(absl::string_view word) {
+  word = word.substr(std::min(word.find_first_not_of("(+-"), word.size()));
+  const size_t colon = word.find(':');
+  if (colon == absl::string_view::npos) return false;
+  const absl::string_view name = word.substr(0, colon);
+  if (name == "date" || name == "since" || name == "until") return true;
+  for (const schema::FieldSpec& field : schema::Fields()) {
+    if (field.type == schema::FieldType::kBoolean && field.query_prefix == name)
+      return true;
+  }
+  return false;
+}
+
 }  // namespace
+
+std::string NormalizeQueryText(absl::string_view query) {
+  std::string out;
+  size_t i = 0;
+  while (i < query.size()) {
+    if (IsQuote(query, i)) {  // a phrase: copied as it is, up to its end
+      size_t end = i + QuoteSize(query, i);
+      while (end < query.size() && !IsQuote(query, end)) ++end;
+      if (end < query.size()) end += QuoteSize(query, end);
+      absl::StrAppend(&out, query.substr(i, end - i));
+      i = end;
+      continue;
+    }
+    if (absl::ascii_isspace(static_cast<unsigned char>(query[i]))) {
+      out.push_back(query[i++]);
+      continue;
+    }
+    size_t end = i;
+    while (end < query.size() &&
+           !absl::ascii_isspace(static_cast<unsigned char>(query[end])) &&
+           !IsQuote(query, end)) {
+      ++end;
+    }
+    const absl::string_view word = query.substr(i, end - i);
+    if (IsOperator(word) || IsFilter(word)) {
+      absl::StrAppend(&out, word);
+    } else {
+      out += NormalizeFilterValue(FoldAccents(word));  // lower-cased
+    }
+    i = end;
+  }
+  return out;
+}
 
 absl::StatusOr<Xapian::Query> BuildQuery(const Xapian::Database& db,
                                          const std::string& query,
@@ -200,13 +268,15 @@ absl::StatusOr<Xapian::Query> BuildQuery(const Xapian::Database& db,
   try {
     Xapian::QueryParser parser;
     Configure(parser, db, options);
+    const std::string text = NormalizeQueryText(query);
+    // Words are counted before synonyms multiply the terms.
     constexpr unsigned kFlags =
         Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD;
-    Xapian::Query parsed = parser.parse_query(query, kFlags);
-    if (CountWords(parsed) >= kLongQueryWords) {
+    if (CountWords(parser.parse_query(text, kFlags)) >= kLongQueryWords) {
       parser.set_default_op(Xapian::Query::OP_OR);
-      parsed = parser.parse_query(query, kFlags);
     }
+    Xapian::Query parsed = parser.parse_query(
+        text, kFlags | Xapian::QueryParser::FLAG_AUTO_SYNONYMS);
     if (parsed.empty()) {
       // Nothing searchable was left (only punctuation, say): say so rather
       // than return an empty success.
@@ -214,6 +284,23 @@ absl::StatusOr<Xapian::Query> BuildQuery(const Xapian::Database& db,
           absl::StrCat("query '", query, "' has no searchable words"));
     }
     return parsed;
+  } catch (const Xapian::Error& e) {
+    return XapianErrorToStatus(e, "bad query");
+  }
+}
+
+absl::StatusOr<std::string> SuggestCorrection(const Xapian::Database& db,
+                                              const std::string& query,
+                                              const QueryOptions& options) {
+  if (query.size() > kMaxQueryBytes || !IsValidUtf8(query)) return "";
+  try {
+    Xapian::QueryParser parser;
+    Configure(parser, db, options);
+    parser.parse_query(NormalizeQueryText(query),
+                       Xapian::QueryParser::FLAG_DEFAULT |
+                           Xapian::QueryParser::FLAG_WILDCARD |
+                           Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
+    return parser.get_corrected_query_string();
   } catch (const Xapian::Error& e) {
     return XapianErrorToStatus(e, "bad query");
   }

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
 namespace newsearch {
@@ -38,11 +39,26 @@ absl::StatusOr<Xapian::Query> BuildQuery(const Xapian::Database& db,
                                          const std::string& query,
                                          const QueryOptions& options);
 
+// The query with misspelt words replaced by the likeliest words of the
+// index's spelling table (built by the indexer): "ukrane peace talks" ->
+// "ukraine peace talks", in NormalizeQueryText form. "" when no word has a
+// better spelling.
+absl::StatusOr<std::string> SuggestCorrection(const Xapian::Database& db,
+                                              const std::string& query,
+                                              const QueryOptions& options);
+
 // Restricts `query` to the drill-down filters: (facet, value) pairs, values
 // of one facet OR-ed, facets AND-ed. kInvalidArgument for an unknown facet.
 absl::StatusOr<Xapian::Query> ApplyFilters(
     const Xapian::Query& query,
     const std::vector<std::pair<std::string, std::string>>& filters);
+
+// The query text QueryParser reads: free words accent-folded and lower-cased
+// (so each is stemmed, and matches every spelling through the folded `Z`
+// terms and the synonym table); phrases in quotes, boolean operators and
+// filter values (topic:, date:...) as written. A quoted word or phrase thus
+// asks for the exact form: "Erdoğan" finds only that spelling.
+std::string NormalizeQueryText(absl::string_view query);
 
 // Longest query accepted, in bytes.
 inline constexpr size_t kMaxQueryBytes = 8192;

@@ -1,11 +1,14 @@
 #include "newsearch/searcher.h"
 
 #include <algorithm>
+#include <set>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "newsearch/dates.h"
 #include "newsearch/doc_data.h"
+#include "newsearch/folding.h"
 #include "newsearch/schema.h"
 #include "newsearch/status_macros.h"
 #include "newsearch/text.h"
@@ -51,25 +54,47 @@ void ApplySort(Xapian::Enquire& enquire, SortOrder sort) {
   }
 }
 
-// The snippet of the field that matches best: MSet::snippet() highlights
-// matches (stemmed forms too) and cuts at word boundaries. A field where
-// something was highlighted wins; otherwise the first non-empty one.
+// How well a snippet matches: distinct highlighted words (case-folded),
+// then highlights.
+std::pair<int, int> MatchScore(absl::string_view snippet,
+                               const SearchRequest& request) {
+  const std::string& start = request.highlight_start;
+  const std::string& end = request.highlight_end;
+  if (start.empty() || end.empty()) return {0, 0};
+  std::set<std::string> words;
+  int highlights = 0;
+  for (size_t at = snippet.find(start); at != absl::string_view::npos;
+       at = snippet.find(start, at + start.size())) {
+    const size_t word = at + start.size();
+    const size_t stop = snippet.find(end, word);
+    if (stop == absl::string_view::npos) break;
+    words.insert(NormalizeFilterValue(snippet.substr(word, stop - word)));
+    ++highlights;
+  }
+  return {static_cast<int>(words.size()), highlights};
+}
+
+// The snippet of the field that matches best (MatchScore), the longer field
+// on a tie (the title is shown anyway). MSet::snippet() highlights matches
+// (stemmed and accent-folded forms too, through `stem`) and cuts at word
+// boundaries.
 std::string BestSnippet(const Xapian::MSet& mset, const NewsDocument& doc,
                         const SearchRequest& request,
                         const Xapian::Stem& stem) {
-  std::string fallback;
+  std::string best;
+  std::pair<int, int> best_score = {-1, -1};
   for (const std::string* text : {&doc.body, &doc.summary, &doc.title}) {
     if (text->empty()) continue;
     std::string snippet = mset.snippet(
         *text, request.snippet_length, stem, Xapian::MSet::SNIPPET_EXHAUSTIVE,
         request.highlight_start, request.highlight_end, "...");
-    if (!request.highlight_start.empty() &&
-        snippet.find(request.highlight_start) != std::string::npos) {
-      return snippet;
+    const std::pair<int, int> score = MatchScore(snippet, request);
+    if (score > best_score) {
+      best = std::move(snippet);
+      best_score = score;
     }
-    if (fallback.empty()) fallback = std::move(snippet);
   }
-  return fallback;
+  return best;
 }
 
 // How hybrid ranking was set up for one search, to explain scores after.
@@ -97,6 +122,27 @@ Recency AddRecency(const Xapian::Database& db, const SearchRequest& request,
     *query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, *query, boost);
   }
   return recency;
+}
+
+// Did-you-mean: the corrected query (see SuggestCorrection), when with the
+// same filters it matches more documents than the `matches` of the query.
+absl::StatusOr<std::optional<std::string>> Suggest(const Xapian::Database& db,
+                                                   const SearchRequest& request,
+                                                   const QueryOptions& options,
+                                                   int64_t matches) {
+  ASSIGN_OR_RETURN(std::string corrected,
+                   SuggestCorrection(db, request.query, options));
+  if (corrected.empty()) return std::nullopt;
+  ASSIGN_OR_RETURN(Xapian::Query query, BuildQuery(db, corrected, options));
+  ASSIGN_OR_RETURN(query, ApplyFilters(query, request.filters));
+  Xapian::Enquire enquire(db);
+  enquire.set_query(query);
+  const Xapian::MSet mset =
+      enquire.get_mset(0, 0, static_cast<Xapian::doccount>(matches + 1));
+  if (mset.get_matches_lower_bound() <= static_cast<uint64_t>(matches)) {
+    return std::nullopt;
+  }
+  return corrected;
 }
 
 absl::Time PublishedValue(const Xapian::Document& doc, bool* dated) {
@@ -132,7 +178,7 @@ void AddFoldedReports(const Xapian::Database& db, const Xapian::Query& query,
 
 absl::Status FillResults(const Xapian::MSet& mset, const SearchRequest& request,
                          const Recency& recency, SearchResponse* response) {
-  const Xapian::Stem stem(StemmerLanguage(request.language));
+  const Xapian::Stem stem = FoldingStemmer(request.language);
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     const Xapian::Document xdoc = it.get_document();
     ASSIGN_OR_RETURN(NewsDocument doc, DecodeDocData(xdoc.get_data()));
@@ -196,9 +242,9 @@ absl::StatusOr<SearchResponse> Searcher::SearchOnce(
   const absl::Time start = absl::Now();
   const absl::Time now = request.now.value_or(start);
   ASSIGN_OR_RETURN(absl::TimeZone zone, LoadZone(request.time_zone));
-  ASSIGN_OR_RETURN(
-      Xapian::Query query,
-      BuildQuery(db_, request.query, {zone, request.language, now}));
+  const QueryOptions query_options{zone, request.language, now};
+  ASSIGN_OR_RETURN(Xapian::Query query,
+                   BuildQuery(db_, request.query, query_options));
   ASSIGN_OR_RETURN(query, ApplyFilters(query, request.filters));
   ASSIGN_OR_RETURN(
       std::unique_ptr<FacetCounter> facets,
@@ -237,6 +283,10 @@ absl::StatusOr<SearchResponse> Searcher::SearchOnce(
       response.total =
           std::distance(stories.values_begin(), stories.values_end());
       response.total_exact = true;
+    }
+    if (response.reports < kSuggestBelow) {
+      ASSIGN_OR_RETURN(response.suggestion,
+                       Suggest(db_, request, query_options, response.reports));
     }
     RETURN_IF_ERROR(FillResults(mset, request, recency, &response));
     if (request.fold) {

@@ -96,6 +96,10 @@ TerminalMarks TerminalHighlight(bool color) {
 
 std::string FormatForTerminal(const SearchResponse& response, bool color) {
   std::string out;
+  if (response.suggestion) {
+    absl::StrAppend(&out, "Did you mean: ", color ? kBold : "",
+                    *response.suggestion, color ? kReset : "", "?\n");
+  }
   if (response.total == 0) {
     absl::StrAppend(&out, "No results for '", response.query, "'.\n");
     return out;

@@ -116,6 +116,10 @@ struct SearchResponse {
   double took_ms = 0;
 };
 
+// A did-you-mean suggestion is looked for when fewer documents than this
+// match, and offered when the corrected query matches more.
+inline constexpr int kSuggestBelow = 5;
+
 // Limits on a request, to keep one request from monopolising the server.
 inline constexpr int kMaxLimit = 1000;
 inline constexpr int kMaxOffset = 100000;

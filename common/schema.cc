@@ -1,5 +1,6 @@
 #include "newsearch/schema.h"
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "newsearch/text.h"
 #include "newsearch/topics.h"
@@ -53,6 +54,33 @@ std::string TopicSlugTerm(absl::string_view slug) {
 
 std::string IdTerm(absl::string_view id) {
   return BoundTerm(absl::StrCat(kPrefixId, id));
+}
+
+std::string EncodeStoryFacets(const StoryFacets& facets) {
+  std::string out;
+  for (const std::string* field :
+       {&facets.story, &facets.published, &facets.kind, &facets.source,
+        &facets.section, &facets.topics}) {
+    absl::StrAppend(&out, field->size(), ":", *field);
+  }
+  return out;
+}
+
+bool DecodeStoryFacets(absl::string_view value, StoryFacets* facets) {
+  for (std::string* field :
+       {&facets->story, &facets->published, &facets->kind, &facets->source,
+        &facets->section, &facets->topics}) {
+    const size_t colon = value.find(':');
+    size_t size = 0;
+    if (colon == absl::string_view::npos ||
+        !absl::SimpleAtoi(value.substr(0, colon), &size) ||
+        size > value.size() - colon - 1) {
+      return false;
+    }
+    field->assign(value.data() + colon + 1, size);
+    value.remove_prefix(colon + 1 + size);
+  }
+  return value.empty();
 }
 
 }  // namespace schema

@@ -105,6 +105,14 @@ Xapian::Document DocumentBuilder::Build(const NewsDocument& doc) {
   xdoc.add_boolean_term(schema::IdTerm(doc.id));
   AddFilters(xdoc, doc);
   AddDates(xdoc, doc);
+  xdoc.add_value(schema::kSlotStoryFacets,
+                 schema::EncodeStoryFacets(
+                     {xdoc.get_value(schema::kSlotStoryKey),
+                      xdoc.get_value(schema::kSlotPublished),
+                      xdoc.get_value(schema::kSlotKind),
+                      xdoc.get_value(schema::kSlotSource),
+                      xdoc.get_value(schema::kSlotSection),
+                      xdoc.get_value(schema::kSlotTopics)}));
   xdoc.set_data(EncodeDocData(doc));
   return xdoc;
 }

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <map>
+#include <utility>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -95,6 +97,80 @@ bool ParseHourKey(absl::string_view key, absl::Time* t) {
   return true;
 }
 
+// A time to put in the date histogram: with its report count, or (counting
+// stories) the story it belongs to.
+struct TimedCount {
+  absl::Time t;
+  int64_t count = 0;
+  std::string story;  // non-empty: counted once per bucket
+};
+
+DateHistogram BuildHistogram(const std::vector<TimedCount>& items,
+                             const FacetOptions& options) {
+  DateHistogram histogram;
+  histogram.time_zone = options.zone_name;
+  histogram.interval = options.interval;
+  if (items.empty()) {
+    if (histogram.interval == DateInterval::kAuto)
+      histogram.interval = DateInterval::kDay;
+    return histogram;
+  }
+  if (histogram.interval == DateInterval::kAuto) {
+    const auto [first, last] = std::minmax_element(
+        items.begin(), items.end(),
+        [](const TimedCount& a, const TimedCount& b) { return a.t < b.t; });
+    histogram.interval = AutoInterval(last->t - first->t);
+  }
+  struct Bucket {
+    int64_t count = 0;
+    absl::flat_hash_set<std::string> stories;
+  };
+  std::map<absl::CivilSecond, Bucket> buckets;
+  for (const TimedCount& item : items) {
+    Bucket& bucket = buckets[BucketStart(
+        absl::ToCivilSecond(item.t, options.zone), histogram.interval)];
+    if (item.story.empty()) {
+      bucket.count += item.count;
+    } else {
+      bucket.stories.insert(item.story);
+    }
+  }
+  const absl::CivilSecond last = buckets.rbegin()->first;
+  for (absl::CivilSecond b = buckets.begin()->first; b <= last;
+       b = NextBucket(b, histogram.interval)) {
+    auto it = buckets.find(b);
+    int64_t count = 0;
+    if (it != buckets.end()) {
+      count =
+          it->second.count + static_cast<int64_t>(it->second.stories.size());
+    }
+    histogram.buckets.push_back({BucketKey(b, histogram.interval), count});
+  }
+  return histogram;
+}
+
+absl::Time PublishedTime(const std::string& value) {
+  return absl::FromUnixSeconds(
+      static_cast<int64_t>(Xapian::sortable_unserialise(value)));
+}
+
+// A field facet's values in one document's StoryFacets: (value, name).
+std::vector<std::pair<std::string, std::string>> FieldValues(
+    const std::string& name, const schema::StoryFacets& facets) {
+  std::vector<std::pair<std::string, std::string>> values;
+  if (name == "topic") {
+    for (TopicEntry& topic : DecodeTopicSet(facets.topics)) {
+      values.emplace_back(std::move(topic.slug), std::move(topic.name));
+    }
+    return values;
+  }
+  const std::string& value = name == "source" ? facets.source
+                             : name == "kind" ? facets.kind
+                                              : facets.section;
+  if (!value.empty()) values.emplace_back(value, value);
+  return values;
+}
+
 FacetCounts TopValues(std::map<std::string, FacetValue> all, int size) {
   std::vector<FacetValue> values;
   for (auto& [key, value] : all) values.push_back(std::move(value));
@@ -164,6 +240,17 @@ absl::string_view DateIntervalName(DateInterval interval) {
   return "day";
 }
 
+absl::StatusOr<FacetCount> ParseFacetCount(absl::string_view name) {
+  if (name == "stories") return FacetCount::kStories;
+  if (name == "reports") return FacetCount::kReports;
+  return absl::InvalidArgumentError(
+      absl::StrCat("facets count stories or reports, not '", name, "'"));
+}
+
+absl::string_view FacetCountName(FacetCount count) {
+  return count == FacetCount::kStories ? "stories" : "reports";
+}
+
 bool HasWholeHourOffsets(absl::TimeZone zone) {
   const absl::TimeZone utc = absl::UTCTimeZone();
   for (int year = 1970; year <= 2040; ++year) {
@@ -191,8 +278,14 @@ absl::StatusOr<std::unique_ptr<FacetCounter>> FacetCounter::Create(
 }
 
 FacetCounter::FacetCounter(const FacetOptions& options) : options_(options) {
+  const bool stories = options_.count == FacetCount::kStories;
+  if (stories && !options_.names.empty()) {
+    story_spy_ =
+        std::make_unique<Xapian::ValueCountMatchSpy>(schema::kSlotStoryFacets);
+  }
   for (const std::string& name : options_.names) {
     if (name == "date") {
+      if (stories) continue;
       if (date_spy_) continue;
       exact_times_ = !HasWholeHourOffsets(options_.zone);
       date_spy_ = std::make_unique<Xapian::ValueCountMatchSpy>(
@@ -203,17 +296,28 @@ FacetCounter::FacetCounter(const FacetOptions& options) : options_(options) {
         std::any_of(fields_.begin(), fields_.end(),
                     [&](const Field& f) { return f.name == name; });
     if (seen) continue;
-    fields_.push_back(
-        {name, std::make_unique<Xapian::ValueCountMatchSpy>(FieldSlot(name))});
+    fields_.push_back({name, stories
+                                 ? nullptr
+                                 : std::make_unique<Xapian::ValueCountMatchSpy>(
+                                       FieldSlot(name))});
   }
 }
 
 void FacetCounter::Attach(Xapian::Enquire& enquire) {
+  if (story_spy_) enquire.add_matchspy(story_spy_.get());
   if (date_spy_) enquire.add_matchspy(date_spy_.get());
-  for (Field& field : fields_) enquire.add_matchspy(field.spy.get());
+  for (Field& field : fields_) {
+    if (field.spy) enquire.add_matchspy(field.spy.get());
+  }
+}
+
+bool FacetCounter::WantsDate() const {
+  return std::find(options_.names.begin(), options_.names.end(), "date") !=
+         options_.names.end();
 }
 
 Facets FacetCounter::Collect() const {
+  if (options_.count == FacetCount::kStories) return CollectStories();
   Facets facets;
   if (date_spy_) facets.date = CollectDates();
   for (const Field& field : fields_) {
@@ -224,44 +328,55 @@ Facets FacetCounter::Collect() const {
 }
 
 DateHistogram FacetCounter::CollectDates() const {
-  std::vector<std::pair<absl::Time, int64_t>> counts;
+  std::vector<TimedCount> counts;
   for (Xapian::TermIterator it = date_spy_->values_begin();
        it != date_spy_->values_end(); ++it) {
     absl::Time t;
     if (exact_times_) {
-      t = absl::FromUnixSeconds(
-          static_cast<int64_t>(Xapian::sortable_unserialise(*it)));
+      t = PublishedTime(*it);
     } else if (!ParseHourKey(*it, &t)) {
       continue;
     }
-    counts.emplace_back(t, it.get_termfreq());
+    counts.push_back({t, it.get_termfreq(), ""});
   }
-  DateHistogram histogram;
-  histogram.time_zone = options_.zone_name;
-  histogram.interval = options_.interval;
-  if (counts.empty()) {
-    if (histogram.interval == DateInterval::kAuto)
-      histogram.interval = DateInterval::kDay;
-    return histogram;
+  return BuildHistogram(counts, options_);
+}
+
+Facets FacetCounter::CollectStories() const {
+  Facets facets;
+  facets.counted = FacetCount::kStories;
+  if (!story_spy_) return facets;
+  std::vector<TimedCount> times;
+  struct Counted {
+    FacetValue value;
+    absl::flat_hash_set<std::string> stories;
+  };
+  std::vector<std::map<std::string, Counted>> counted(fields_.size());
+  schema::StoryFacets doc;
+  for (Xapian::TermIterator it = story_spy_->values_begin();
+       it != story_spy_->values_end(); ++it) {
+    if (!schema::DecodeStoryFacets(*it, &doc)) continue;
+    if (!doc.published.empty()) {
+      times.push_back({PublishedTime(doc.published), 0, doc.story});
+    }
+    for (size_t i = 0; i < fields_.size(); ++i) {
+      for (auto& [value, name] : FieldValues(fields_[i].name, doc)) {
+        Counted& c = counted[i][value];
+        if (c.value.value.empty()) c.value = FacetValue{value, name, 0};
+        c.stories.insert(doc.story);
+      }
+    }
   }
-  std::sort(counts.begin(), counts.end());
-  if (histogram.interval == DateInterval::kAuto) {
-    histogram.interval =
-        AutoInterval(counts.back().first - counts.front().first);
+  if (WantsDate()) facets.date = BuildHistogram(times, options_);
+  for (size_t i = 0; i < fields_.size(); ++i) {
+    std::map<std::string, FacetValue> all;
+    for (auto& [value, c] : counted[i]) {
+      c.value.count = static_cast<int64_t>(c.stories.size());
+      all[value] = std::move(c.value);
+    }
+    facets.fields[fields_[i].name] = TopValues(std::move(all), options_.size);
   }
-  std::map<absl::CivilSecond, int64_t> buckets;
-  for (const auto& [t, count] : counts) {
-    buckets[BucketStart(absl::ToCivilSecond(t, options_.zone),
-                        histogram.interval)] += count;
-  }
-  const absl::CivilSecond last = buckets.rbegin()->first;
-  for (absl::CivilSecond b = buckets.begin()->first; b <= last;
-       b = NextBucket(b, histogram.interval)) {
-    auto it = buckets.find(b);
-    histogram.buckets.push_back({BucketKey(b, histogram.interval),
-                                 it == buckets.end() ? 0 : it->second});
-  }
-  return histogram;
+  return facets;
 }
 
 }  // namespace newsearch

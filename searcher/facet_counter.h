@@ -12,7 +12,10 @@
 // calendar of the zone, which is exact for zones whose offsets are whole
 // hours; for others (Asia/Kolkata) the exact published times are counted.
 // Topics are counted from the per-document topic set (schema.h), each topic
-// of a document once. Not thread-safe: one per search.
+// of a document once. Counting stories, one spy on kSlotStoryFacets sees
+// every matching report's story and facet values, and each value counts its
+// distinct stories (dates then use exact times, in any zone). Not
+// thread-safe: one per search.
 #ifndef NEWSEARCH_SEARCHER_FACET_COUNTER_H_
 #define NEWSEARCH_SEARCHER_FACET_COUNTER_H_
 
@@ -34,6 +37,7 @@ struct FacetOptions {
   absl::TimeZone zone = absl::UTCTimeZone();
   std::string zone_name = "UTC";
   int size = 10;  // values kept per field facet
+  FacetCount count = FacetCount::kReports;
 };
 
 class FacetCounter {
@@ -54,8 +58,11 @@ class FacetCounter {
 
   explicit FacetCounter(const FacetOptions& options);
   DateHistogram CollectDates() const;
+  Facets CollectStories() const;
+  bool WantsDate() const;
 
   FacetOptions options_;
+  std::unique_ptr<Xapian::ValueCountMatchSpy> story_spy_;  // counting stories
   bool exact_times_ = false;  // count kSlotPublished instead of hour keys
   std::unique_ptr<Xapian::ValueCountMatchSpy> date_spy_;
   std::vector<Field> fields_;

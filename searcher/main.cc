@@ -48,6 +48,9 @@ ABSL_FLAG(std::string, facets, "",
 ABSL_FLAG(std::string, interval, "auto",
           "date histogram buckets: hour, day, week, month, year or auto");
 ABSL_FLAG(int, facet_size, 10, "values shown per facet; the rest are summed");
+ABSL_FLAG(std::string, count, "",
+          "what facets count: stories or reports (default: stories when "
+          "folded, reports with --no-fold)");
 ABSL_FLAG(bool, explain, false, "show each score's BM25 and recency parts");
 ABSL_FLAG(bool, fold, true,
           "one result per story, with the count and outlets of the other "
@@ -121,6 +124,9 @@ absl::StatusOr<SearchRequest> RequestFromFlags(const CliArgs& args,
   request.facet_size = absl::GetFlag(FLAGS_facet_size);
   request.explain = absl::GetFlag(FLAGS_explain);
   request.fold = absl::GetFlag(FLAGS_fold);
+  if (const std::string count = absl::GetFlag(FLAGS_count); !count.empty()) {
+    ASSIGN_OR_RETURN(request.facet_count, ParseFacetCount(count));
+  }
   const std::string story = absl::GetFlag(FLAGS_story);
   if (!story.empty()) {
     // A story's timeline: all its reports, oldest first.

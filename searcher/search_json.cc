@@ -169,6 +169,8 @@ std::string SearchResponseToJson(const SearchResponse& response) {
   }
   w.EndArray();
   WriteFacets(w, response.facets);
+  w.Key("facet_count");
+  w.String(FacetCountName(response.facets.counted).data());
   w.Key("suggestion");
   if (response.suggestion) {
     String(w, *response.suggestion);

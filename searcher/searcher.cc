@@ -248,8 +248,11 @@ absl::StatusOr<SearchResponse> Searcher::SearchOnce(
   ASSIGN_OR_RETURN(query, ApplyFilters(query, request.filters));
   ASSIGN_OR_RETURN(
       std::unique_ptr<FacetCounter> facets,
-      FacetCounter::Create({request.facets, request.date_interval, zone,
-                            request.time_zone, request.facet_size}));
+      FacetCounter::Create(
+          {request.facets, request.date_interval, zone, request.time_zone,
+           request.facet_size,
+           request.facet_count.value_or(request.fold ? FacetCount::kStories
+                                                     : FacetCount::kReports)}));
   SearchResponse response;
   response.query = request.query;
   response.offset = request.offset;

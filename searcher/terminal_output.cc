@@ -69,6 +69,10 @@ std::string Sparkline(const DateHistogram& histogram) {
 
 std::string FormatFacets(const Facets& facets, bool color) {
   std::string out;
+  if (facets.date || !facets.fields.empty()) {
+    absl::StrAppend(&out, "  (counting ", FacetCountName(facets.counted),
+                    ")\n");
+  }
   if (facets.date) {
     absl::StrAppend(&out, "  ", color ? kBold : "", "date", color ? kReset : "",
                     " by ", DateIntervalName(facets.date->interval), " (",

@@ -18,13 +18,33 @@ TEST(SchemaTest, PrefixesAndQueryNamesAreUnique) {
   }
 }
 
-TEST(SchemaTest, TopicSlotsDoNotOverlapOtherSlots) {
+TEST(SchemaTest, SlotsAreDistinct) {
+  std::set<Xapian::valueno> slots;
   for (Xapian::valueno slot :
        {schema::kSlotPublished, schema::kSlotDayKey, schema::kSlotHourKey,
         schema::kSlotStoryKey, schema::kSlotKind, schema::kSlotSource,
-        schema::kSlotSection, schema::kSlotLanguage}) {
-    EXPECT_NE(slot, schema::kSlotTopics);
+        schema::kSlotSection, schema::kSlotLanguage, schema::kSlotTopics,
+        schema::kSlotStoryFeatures, schema::kSlotStoryFacets}) {
+    EXPECT_TRUE(slots.insert(slot).second) << slot;
   }
+}
+
+TEST(SchemaTest, StoryFacetsRoundTrip) {
+  const schema::StoryFacets in = {"abc", std::string("\x80\0x", 3), "",
+                                  "wire:1", "a:b", "grain\tGrain"};
+  schema::StoryFacets out;
+  ASSERT_TRUE(schema::DecodeStoryFacets(schema::EncodeStoryFacets(in), &out));
+  EXPECT_EQ(out.story, in.story);
+  EXPECT_EQ(out.published, in.published);
+  EXPECT_EQ(out.kind, in.kind);
+  EXPECT_EQ(out.source, in.source);
+  EXPECT_EQ(out.section, in.section);
+  EXPECT_EQ(out.topics, in.topics);
+  EXPECT_FALSE(schema::DecodeStoryFacets("", &out));
+  EXPECT_FALSE(schema::DecodeStoryFacets("3:abc", &out));
+  EXPECT_FALSE(schema::DecodeStoryFacets(
+      schema::EncodeStoryFacets(in) + "x", &out));
+  EXPECT_FALSE(schema::DecodeStoryFacets("99:a0:0:0:0:0:", &out));
 }
 
 TEST(SchemaTest, BooleanTermsAreNormalised) {

@@ -3,6 +3,7 @@
 #include <rapidjson/document.h>
 
 #include <set>
+#include <tuple>
 
 #include "gtest/gtest.h"
 #include "tests/test_util.h"
@@ -262,12 +263,62 @@ TEST_F(SampleCliTest, FacetsAndRepeatedFilters) {
 TEST_F(SampleCliTest, RankingAndFacetFlagErrors) {
   for (const char* args :
        {"--half-life soon x", "--now yesterday x", "--interval fortnight x",
-        "--facets mood x", "--filter topic x"}) {
+        "--facets mood x", "--filter topic x", "--count docs x"}) {
     testing::CommandResult r = RunCommand(Search(db_, args));
     EXPECT_NE(r.exit_code, 0) << args;
     EXPECT_THAT(r.err, HasSubstr("newsearch: error:")) << args;
     EXPECT_TRUE(r.out.empty()) << args;
   }
+}
+
+TEST_F(SampleCliTest, FacetsCountStoriesWhenFoldedOrReportsWhenAsked) {
+  auto count_kinds = [&](const std::string& flags) {
+    rapidjson::Document json =
+        ParseJson(RunCommand(Search(db_, "--json --limit 0 --facets kind " +
+                                             flags + " strike"))
+                      .out);
+    int64_t kinds = 0;
+    for (const auto& k : json["facets"]["kind"].GetArray())
+      kinds += k["count"].GetInt64();
+    return std::make_tuple(std::string(json["facet_count"].GetString()), kinds,
+                           json["total"]["value"].GetInt64(),
+                           json["total"]["reports"].GetInt64());
+  };
+  const auto [counted, kinds, stories, reports] = count_kinds("");
+  EXPECT_EQ(counted, "stories");
+  EXPECT_LT(stories, reports);  // some reports of the sample fold
+  // A story's reports can be of two kinds (article and timeline entry).
+  EXPECT_GE(kinds, stories);
+  EXPECT_LT(kinds, reports);
+  const auto [counted2, kinds2, stories2, reports2] =
+      count_kinds("--count reports");
+  EXPECT_EQ(counted2, "reports");
+  EXPECT_EQ(kinds2, reports2);
+}
+
+TEST_F(SampleCliTest, NamesSpelledManyWaysAndDidYouMean) {
+  auto total = [&](const std::string& query) {
+    return ParseJson(RunCommand(Search(db_, "--json --no-fold --limit 0 " +
+                                                Quote(query)))
+                         .out)["total"]["value"]
+        .GetInt64();
+  };
+  // data/variants.txt joins the transliterations of Petrenko's first name;
+  // accents fold (Marković = Markovic); quotes ask for the exact form.
+  const int64_t oleksandr = total("Oleksandr");
+  EXPECT_GT(oleksandr, 3);
+  EXPECT_EQ(total("Olexandr"), oleksandr);
+  EXPECT_EQ(total("aleksandr"), oleksandr);
+  EXPECT_GT(total("Markovic"), total("\"Markovic\""));
+  EXPECT_EQ(total("Markovic"), total("Marković"));
+  EXPECT_GT(total("\"Marković\""), 0);
+
+  rapidjson::Document json =
+      ParseJson(RunCommand(Search(db_, "--json petrenco strike")).out);
+  ASSERT_TRUE(json["suggestion"].IsString());
+  EXPECT_STREQ(json["suggestion"].GetString(), "petrenko strike");
+  EXPECT_THAT(RunCommand(Search(db_, "petrenco strike")).out,
+              HasSubstr("Did you mean: petrenko strike?"));
 }
 
 TEST_F(CliTest, StoryKeysCanBeTurnedOff) {

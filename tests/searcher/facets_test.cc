@@ -209,3 +209,97 @@ TEST(HasWholeHourOffsetsTest, KnowsHalfHourZones) {
 
 }  // namespace
 }  // namespace newsearch
+
+namespace newsearch {
+namespace {
+
+// Counting stories: each story once per value any of its reports has.
+class StoryFacetsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto report = [](std::string id, std::string story, std::string published,
+                     std::vector<std::string> topics, std::string source) {
+      NewsDocument doc = MakeDoc(std::move(id), "Oil report", "Oil.", published,
+                                 std::move(topics), std::move(source));
+      doc.story_key = std::move(story);
+      return doc;
+    };
+    const std::string path = testing::MakeTempDir("db");
+    ASSERT_THAT(
+        testing::BuildTestIndex(
+            path,
+            {report("s1-a", "s1", "2025-10-25T10:00:00Z", {"Energy"}, "wire"),
+             report("s1-b", "s1", "2025-10-26T09:00:00Z", {"Energy", "Markets"},
+                    "gazette"),
+             report("s1-c", "s1", "2025-10-26T11:00:00Z", {"energy"}, "wire"),
+             report("s2-a", "s2", "2025-10-26T12:00:00Z", {"Climate"}, "wire"),
+             report("u", "u", "", {"Culture"}, "daily")}),
+        IsOk());
+    auto searcher = Searcher::Open(path);
+    ASSERT_THAT(searcher, IsOk());
+    searcher_ = std::move(*searcher);
+  }
+
+  Facets Count(bool fold, std::optional<FacetCount> count) {
+    SearchRequest request;
+    request.query = "oil";
+    request.facets = {"date", "source", "topic"};
+    request.date_interval = DateInterval::kDay;
+    request.fold = fold;
+    request.facet_count = count;
+    absl::StatusOr<SearchResponse> response = searcher_->Search(request);
+    EXPECT_THAT(response, IsOk());
+    return response.ok() ? response->facets : Facets{};
+  }
+
+  std::unique_ptr<Searcher> searcher_;
+};
+
+TEST_F(StoryFacetsTest, FoldedSearchesCountStoriesByDefault) {
+  const Facets facets = Count(/*fold=*/true, std::nullopt);
+  EXPECT_EQ(facets.counted, FacetCount::kStories);
+  EXPECT_THAT(
+      Values(facets.fields.at("source")),
+      ElementsAre(Pair("wire", 2), Pair("daily", 1), Pair("gazette", 1)));
+  EXPECT_THAT(Values(facets.fields.at("topic")),
+              ElementsAre(Pair("climate", 1), Pair("culture", 1),
+                          Pair("energy", 1), Pair("markets", 1)));
+  ASSERT_TRUE(facets.date.has_value());
+  // s1 has reports on both days; the undated story has no bucket.
+  EXPECT_THAT(Buckets(*facets.date),
+              ElementsAre(Pair("2025-10-25", 1), Pair("2025-10-26", 2)));
+}
+
+TEST_F(StoryFacetsTest, ReportsAreCountedWhenAskedOrUnfolded) {
+  for (const Facets& facets : {Count(/*fold=*/true, FacetCount::kReports),
+                               Count(/*fold=*/false, std::nullopt)}) {
+    EXPECT_EQ(facets.counted, FacetCount::kReports);
+    EXPECT_THAT(
+        Values(facets.fields.at("source")),
+        ElementsAre(Pair("wire", 3), Pair("daily", 1), Pair("gazette", 1)));
+    EXPECT_THAT(Values(facets.fields.at("topic")),
+                ElementsAre(Pair("energy", 3), Pair("climate", 1),
+                            Pair("culture", 1), Pair("markets", 1)));
+    ASSERT_TRUE(facets.date.has_value());
+    EXPECT_THAT(Buckets(*facets.date),
+                ElementsAre(Pair("2025-10-25", 1), Pair("2025-10-26", 3)));
+  }
+}
+
+TEST_F(StoryFacetsTest, StoriesCanBeCountedUnfolded) {
+  const Facets facets = Count(/*fold=*/false, FacetCount::kStories);
+  EXPECT_EQ(facets.counted, FacetCount::kStories);
+  EXPECT_THAT(
+      Values(facets.fields.at("source")),
+      ElementsAre(Pair("wire", 2), Pair("daily", 1), Pair("gazette", 1)));
+}
+
+TEST(FacetCountTest, ParsesNames) {
+  EXPECT_THAT(ParseFacetCount("stories"), IsOk());
+  EXPECT_EQ(*ParseFacetCount("reports"), FacetCount::kReports);
+  EXPECT_THAT(ParseFacetCount("docs"),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+}  // namespace
+}  // namespace newsearch

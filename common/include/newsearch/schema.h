@@ -9,7 +9,9 @@
 //     positions, so phrases and NEAR work. The title is indexed unprefixed
 //     with a larger wdf increment (kTitleWeight) and once more under `S`, so a
 //     title match weighs more and `title:` can search titles alone. Stemmed
-//     forms ("Z" + stem) use the document's own language.
+//     forms ("Z" + stem) use the document's own language and are accent-
+//     folded (folding.h: Erdoğan and Erdogan share `Zerdogan`); unstemmed,
+//     positional terms keep the exact word, for quoted queries.
 //   * Boolean filters: exact, lower-cased values under the prefixes below
 //     (`XSRCreuters`); topics by their slug (`XTinterest-rates`, topics.h),
 //     explicit and inferred alike. Values longer than Xapian's term limit are
@@ -38,6 +40,15 @@
 //     distinct combination and the searcher adds them up per topic, so topic
 //     counts are exact however many topics a document has, with a built-in
 //     spy that remote shards know.
+//   * kSlotStoryFacets: the story key, the published value and the facet
+//     values (kind, source, section, topic set) in one string
+//     (EncodeStoryFacets): one built-in ValueCountMatchSpy on it sees which
+//     stories have which facet values, so facets can count distinct stories
+//     exactly (the searcher's "count stories"), also on remote shards.
+// Database-wide tables: Xapian's spelling table holds the words of titles,
+// summaries and bodies (did-you-mean); its synonym table holds the name
+// variants (indexer/name_variants.h); metadata holds the story-feature
+// frequencies and the variants list's hash.
 // Document data: compact JSON of what a result shows (see doc_data.h).
 #ifndef NEWSEARCH_SCHEMA_H_
 #define NEWSEARCH_SCHEMA_H_
@@ -79,6 +90,7 @@ inline constexpr Xapian::valueno kSlotSection = 6;
 inline constexpr Xapian::valueno kSlotLanguage = 7;
 inline constexpr Xapian::valueno kSlotTopics = 8;
 inline constexpr Xapian::valueno kSlotStoryFeatures = 9;
+inline constexpr Xapian::valueno kSlotStoryFacets = 10;
 
 // wdf increment of title words relative to summary and body words.
 inline constexpr Xapian::termcount kTitleWeight = 3;
@@ -113,6 +125,21 @@ std::string TopicSlugTerm(absl::string_view slug);
 
 // The unique id term; ids too long for a term are hashed.
 std::string IdTerm(absl::string_view id);
+
+// What kSlotStoryFacets holds: the other slots' values, verbatim.
+struct StoryFacets {
+  std::string story;      // kSlotStoryKey
+  std::string published;  // kSlotPublished ("" when undated)
+  std::string kind;       // kSlotKind
+  std::string source;     // kSlotSource
+  std::string section;    // kSlotSection
+  std::string topics;     // kSlotTopics (EncodeTopicSet)
+};
+
+// Each field as its decimal length, ':', and its bytes.
+std::string EncodeStoryFacets(const StoryFacets& facets);
+// False when `value` is not an encoding of StoryFacets.
+bool DecodeStoryFacets(absl::string_view value, StoryFacets* facets);
 
 }  // namespace schema
 }  // namespace newsearch

@@ -30,6 +30,15 @@ inline constexpr absl::string_view kFacetNames[] = {"date", "topic", "source",
 
 enum class DateInterval { kAuto, kHour, kDay, kWeek, kMonth, kYear };
 
+// What facet counts count. Stories: a story counts once under each value any
+// of its matching reports has (so a topic's stories, a day's stories); a
+// story spanning two days counts on both.
+enum class FacetCount { kStories, kReports };
+
+// "stories" or "reports".
+absl::StatusOr<FacetCount> ParseFacetCount(absl::string_view name);
+absl::string_view FacetCountName(FacetCount count);
+
 // "hour", "day", "week", "month", "year" or "auto".
 absl::StatusOr<DateInterval> ParseDateInterval(absl::string_view name);
 absl::string_view DateIntervalName(DateInterval interval);
@@ -61,6 +70,7 @@ struct FacetCounts {
 };
 
 struct Facets {
+  FacetCount counted = FacetCount::kReports;
   std::optional<DateHistogram> date;
   std::map<std::string, FacetCounts> fields;  // "topic", "source", ...
 };

@@ -71,8 +71,10 @@ struct SearchRequest {
   SortOrder sort = kDefaultSort;
   // One result per story (Xapian's collapse on the story key): the
   // best-ranked report, with how many more matched and from which outlets.
-  // `total` then counts stories. Facets count reports either way.
+  // `total` then counts stories.
   bool fold = true;
+  // What facets count; unset: stories when folded, else reports.
+  std::optional<FacetCount> facet_count;
   std::optional<absl::Time> now;  // the clock for recency and relative
                                   // dates; unset: the current time
   absl::Duration half_life = kDefaultHalfLife;

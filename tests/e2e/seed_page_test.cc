@@ -1,5 +1,6 @@
 // The seed page (../shared/seeds/000_e01438675c5492c1.txt): one article and
-// fourteen timeline entries, with the fields issue #2 fixes.
+// fourteen timeline entries, with the fields issue #2 fixes, and the stories,
+// snippets, suggestions and name variants of issue #4.
 #include <rapidjson/document.h>
 #include <xapian.h>
 
@@ -192,6 +193,78 @@ TEST_F(SeedPageTest, NearDuplicateReportsShareAKeyAndOthersDoNot) {
   ASSERT_FALSE(json.HasParseError()) << r.err;
   EXPECT_EQ(json["total"]["value"].GetInt(), 13);
   EXPECT_EQ(json["total"]["reports"].GetInt(), 15);
+}
+
+// `newsearch --json QUERY` on the seed database, parsed.
+rapidjson::Document SearchSeed(const std::string& db, const std::string& args) {
+  testing::CommandResult r = RunCommand(testing::NewsearchPath() + " --db " +
+                                        Quote(db) + " --json " + args);
+  rapidjson::Document json;
+  json.Parse(r.out.c_str());
+  EXPECT_FALSE(json.HasParseError()) << r.err;
+  return json;
+}
+
+std::string StripMarks(std::string text) {
+  for (const char* mark : {"<mark>", "</mark>"}) {
+    for (size_t at; (at = text.find(mark)) != std::string::npos;) {
+      text.erase(at, std::string(mark).size());
+    }
+  }
+  return text;
+}
+
+TEST_F(SeedPageTest, SnippetsOfShortEntriesAndLongArticles) {
+  rapidjson::Document json = SearchSeed(*db_, "--no-fold talk");
+  ASSERT_EQ(json["results"].Size(), 2u);
+  for (const auto& r : json["results"].GetArray()) {
+    const std::string snippet = r["snippet"].GetString();
+    // The stemmed match is highlighted...
+    EXPECT_THAT(snippet, HasSubstr("<mark>talks</mark>")) << snippet;
+    const NewsDocument& doc =
+        Get(r["title"].GetString(),
+            std::string(r["kind"].GetString()) == "article" ? Kind::kArticle
+                                                            : Kind::kTimeline);
+    // ...in about 240 bytes cut from the text at word boundaries.
+    std::string plain = StripMarks(snippet);
+    EXPECT_LE(plain.size(), 250u) << plain;
+    const bool cut_start = absl::StartsWith(plain, "...");
+    const bool cut_end = absl::EndsWith(plain, "...");
+    if (cut_start) plain.erase(0, 3);
+    if (cut_end) plain.erase(plain.size() - 3);
+    const std::string& text = doc.body.empty() ? doc.summary : doc.body;
+    const size_t at = text.find(plain);
+    ASSERT_NE(at, std::string::npos) << plain;
+    if (cut_start) {
+      EXPECT_FALSE(isalnum(text[at - 1])) << plain;
+    }
+    const size_t end = at + plain.size();
+    if (cut_end && end < text.size()) {
+      EXPECT_FALSE(isalnum(text[end])) << plain;
+    }
+    EXPECT_EQ(cut_end, end < text.size()) << plain;
+  }
+}
+
+TEST_F(SeedPageTest, DidYouMeanAndNameVariants) {
+  rapidjson::Document json = SearchSeed(*db_, Quote("ukrane peace talks"));
+  EXPECT_EQ(json["total"]["value"].GetInt(), 0);
+  ASSERT_TRUE(json["suggestion"].IsString());
+  EXPECT_STREQ(json["suggestion"].GetString(), "ukraine peace talks");
+  // The page writes Zelenskyy; data/variants.txt knows the other spellings.
+  const int exact =
+      SearchSeed(*db_, "--no-fold '\"Zelenskyy\"'")["total"]["value"].GetInt();
+  EXPECT_GT(exact, 0);
+  EXPECT_EQ(
+      SearchSeed(*db_, "--no-fold '\"Zelensky\"'")["total"]["value"].GetInt(),
+      0);
+  for (const char* name : {"Zelenskyy", "Zelensky", "zelenskiy", "Selenskyj"}) {
+    json = SearchSeed(*db_, std::string("--no-fold ") + name);
+    EXPECT_EQ(json["total"]["value"].GetInt(), exact) << name;
+    EXPECT_THAT(json["results"][0]["snippet"].GetString(),
+                HasSubstr("<mark>Zelenskyy</mark>"))
+        << name;
+  }
 }
 
 TEST_F(SeedPageTest, ReindexingReplaces) {

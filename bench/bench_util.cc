@@ -145,11 +145,9 @@ void RemoveAll(const std::string& path) {
   fs::remove_all(path, ec);
 }
 
-namespace {
-
-absl::StatusOr<int64_t> BuildWith(const std::vector<std::string>& lines,
-                                  const std::string& path,
-                                  const IndexWriterOptions& options) {
+absl::StatusOr<int64_t> BuildNewsearchIndex(
+    const std::vector<std::string>& lines, const std::string& path,
+    const IndexWriterOptions& options) {
   ASSIGN_OR_RETURN(std::unique_ptr<IndexWriter> writer,
                    IndexWriter::Open(path, options));
   int64_t indexed = 0;
@@ -161,20 +159,6 @@ absl::StatusOr<int64_t> BuildWith(const std::vector<std::string>& lines,
   }
   RETURN_IF_ERROR(writer->Commit());
   return indexed;
-}
-
-}  // namespace
-
-absl::StatusOr<int64_t> BuildNewsearchIndex(
-    const std::vector<std::string>& lines, const std::string& path) {
-  return BuildWith(lines, path, IndexWriterOptions{});
-}
-
-absl::StatusOr<int64_t> BuildNewsearchIndexWithoutStories(
-    const std::vector<std::string>& lines, const std::string& path) {
-  IndexWriterOptions options;
-  options.story_keys = false;
-  return BuildWith(lines, path, options);
 }
 
 absl::StatusOr<SqliteDb> OpenSqlite(const std::string& path) {

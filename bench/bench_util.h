@@ -23,6 +23,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "indexer/index_writer.h"
 
 namespace newsearch {
 namespace bench {
@@ -68,12 +69,10 @@ void RemoveAll(const std::string& path);
 // What newsindex does for each line: ParseNewsRecord, PrepareDocument,
 // IndexWriter::Add, and one Commit at the end, into a new database at `path`.
 // Records newsindex would report and skip are skipped. Returns the number of
-// documents indexed.
+// documents indexed. `options` can turn features off, to show what they cost.
 absl::StatusOr<int64_t> BuildNewsearchIndex(
-    const std::vector<std::string>& lines, const std::string& path);
-// The same without near-duplicate story keys, to show what they cost.
-absl::StatusOr<int64_t> BuildNewsearchIndexWithoutStories(
-    const std::vector<std::string>& lines, const std::string& path);
+    const std::vector<std::string>& lines, const std::string& path,
+    const IndexWriterOptions& options = {});
 
 struct SqliteCloser {
   void operator()(sqlite3* db) const { sqlite3_close(db); }

@@ -6,6 +6,7 @@
 //
 //   build-bench/bench/index_bench --benchmark_counters_tabular=true
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,8 +21,8 @@ namespace bench {
 namespace {
 
 // Builds one database into `path`, returning the documents indexed.
-using IndexBuilder = absl::StatusOr<int64_t> (*)(
-    const std::vector<std::string>&, const std::string&);
+using IndexBuilder = std::function<absl::StatusOr<int64_t>(
+    const std::vector<std::string>&, const std::string&)>;
 
 // Times `build` over the whole corpus; the scratch directory, the size
 // measurement and the clean-up between passes stay outside the timing.
@@ -58,13 +59,28 @@ void RunIndexBenchmark(benchmark::State& state, IndexBuilder build,
   state.counters["db_bytes"] = static_cast<double>(bytes);
 }
 
+// newsindex with `options` (all features on by default).
+IndexBuilder Newsearch(IndexWriterOptions options) {
+  return [options](const std::vector<std::string>& lines,
+                   const std::string& path) {
+    return BuildNewsearchIndex(lines, path, options);
+  };
+}
+
 void BM_IndexNewsearch(benchmark::State& state) {
-  RunIndexBenchmark(state, &BuildNewsearchIndex, "newsearch.db");
+  RunIndexBenchmark(state, Newsearch({}), "newsearch.db");
 }
 
 void BM_IndexNewsearchWithoutStories(benchmark::State& state) {
-  RunIndexBenchmark(state, &BuildNewsearchIndexWithoutStories,
-                    "newsearch-nostories.db");
+  IndexWriterOptions options;
+  options.story_keys = false;
+  RunIndexBenchmark(state, Newsearch(options), "newsearch-nostories.db");
+}
+
+void BM_IndexNewsearchWithoutSpelling(benchmark::State& state) {
+  IndexWriterOptions options;
+  options.spelling = false;
+  RunIndexBenchmark(state, Newsearch(options), "newsearch-nospelling.db");
 }
 
 void BM_IndexFts5(benchmark::State& state) {
@@ -78,6 +94,10 @@ BENCHMARK(BM_IndexNewsearch)
     ->Iterations(3)
     ->UseRealTime();
 BENCHMARK(BM_IndexNewsearchWithoutStories)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3)
+    ->UseRealTime();
+BENCHMARK(BM_IndexNewsearchWithoutSpelling)
     ->Unit(benchmark::kMillisecond)
     ->Iterations(3)
     ->UseRealTime();

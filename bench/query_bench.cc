@@ -250,15 +250,17 @@ void BM_QueryNewsearch(benchmark::State& state) {
 // What hybrid ranking, exact facets and folding cost against plain
 // relevance, without snippets so the difference shows. state.range(0):
 // 0 relevance, 1 hybrid, 2 relevance + month and topic facets, 3 hybrid +
-// the same facets, 4 = 3 folded into stories (the CLI's default). The clock
-// is pinned to the corpus's last day so the recency boost is in play.
+// the same facets, 4 = 3 folded into stories with facets counting stories
+// (the CLI's default), 5 = 4 with facets counting reports. The clock is
+// pinned to the corpus's last day so the recency boost is in play.
 void BM_QueryNewsearchMode(benchmark::State& state) {
   const int mode = static_cast<int>(state.range(0));
   SearchRequest request;
   request.snippet_length = 0;
   request.sort =
-      mode % 2 == 1 || mode == 4 ? SortOrder::kHybrid : SortOrder::kRelevance;
-  request.fold = mode == 4;
+      mode % 2 == 1 || mode >= 4 ? SortOrder::kHybrid : SortOrder::kRelevance;
+  request.fold = mode >= 4;
+  if (mode == 5) request.facet_count = FacetCount::kReports;
   request.now = absl::FromUnixSeconds(561686400);  // 1987-10-20
   if (mode >= 2) {
     request.facets = {"date", "topic"};
@@ -303,6 +305,7 @@ BENCHMARK(BM_QueryNewsearchMode)
     ->Arg(2)
     ->Arg(3)
     ->Arg(4)
+    ->Arg(5)
     ->Unit(benchmark::kMillisecond)
     ->Iterations(kQueryCount* kRounds)
     ->UseRealTime();

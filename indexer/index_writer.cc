@@ -1,6 +1,8 @@
 #include "indexer/index_writer.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "newsearch/dates.h"
 #include "newsearch/schema.h"
 #include "newsearch/text.h"
 #include "newsearch/xapian_status.h"
@@ -64,6 +66,8 @@ absl::Status IndexWriter::Commit() {
   if (pending_ == 0) return absl::OkStatus();
   try {
     story_keyer_.SaveFrequencies(db_);
+    db_.set_metadata(schema::kLastCommitKey,
+                     FormatTimestamp({absl::Now(), TimePrecision::kSecond}));
     db_.commit();
     pending_ = 0;
     committed_.reopen();

@@ -13,6 +13,7 @@
 #include "newsearch/status_macros.h"
 #include "newsearch/text.h"
 #include "newsearch/xapian_status.h"
+#include "searcher/database_pool.h"
 #include "searcher/facet_counter.h"
 #include "searcher/query_builder.h"
 #include "searcher/recency.h"
@@ -201,50 +202,97 @@ absl::Status FillResults(const Xapian::MSet& mset, const SearchRequest& request,
   return absl::OkStatus();
 }
 
+absl::StatusOr<SearchResponse> SearchOnce(const Xapian::Database& db,
+                                          const std::string& path,
+                                          const SearchRequest& request);
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Searcher>> Searcher::Open(
     const std::string& path) {
-  try {
-    Xapian::Database db(path);
-    return std::unique_ptr<Searcher>(new Searcher(std::move(db), path));
-  } catch (const Xapian::Error& e) {
-    return XapianErrorToStatus(
-        e, absl::StrCat("cannot open database '", path, "'"));
-  }
+  ASSIGN_OR_RETURN(std::unique_ptr<DatabasePool> pool,
+                   DatabasePool::Open(path));
+  return std::unique_ptr<Searcher>(new Searcher(std::move(pool)));
 }
 
-Searcher::Searcher(Xapian::Database db, std::string path)
-    : db_(std::move(db)), path_(std::move(path)) {}
+Searcher::Searcher(std::unique_ptr<DatabasePool> pool)
+    : pool_(std::move(pool)) {}
 
-absl::Status Searcher::Reopen() {
-  try {
-    db_.reopen();
-    return absl::OkStatus();
-  } catch (const Xapian::Error& e) {
-    return XapianErrorToStatus(e, absl::StrCat("cannot reopen '", path_, "'"));
-  }
-}
+Searcher::~Searcher() = default;
 
 absl::StatusOr<SearchResponse> Searcher::Search(const SearchRequest& request) {
   RETURN_IF_ERROR(ValidateRequest(request));
-  absl::StatusOr<SearchResponse> response = SearchOnce(request);
+  ASSIGN_OR_RETURN(DatabasePool::Lease lease, pool_->Acquire());
+  absl::StatusOr<SearchResponse> response =
+      SearchOnce(lease.db(), pool_->path(), request);
   if (response.status().code() == absl::StatusCode::kAborted) {
     // DatabaseModifiedError: the indexer committed twice while we read.
-    RETURN_IF_ERROR(Reopen());
-    response = SearchOnce(request);
+    try {
+      lease.db().reopen();
+    } catch (const Xapian::Error& e) {
+      return XapianErrorToStatus(e, "cannot reopen " + pool_->path());
+    }
+    response = SearchOnce(lease.db(), pool_->path(), request);
   }
   return response;
 }
 
-absl::StatusOr<SearchResponse> Searcher::SearchOnce(
-    const SearchRequest& request) {
+absl::StatusOr<SearchResponse> Searcher::Story(const std::string& key) {
+  SearchRequest request;
+  request.query = absl::StrCat("story:", key);
+  request.fold = false;
+  request.sort = SortOrder::kOldest;
+  request.limit = kMaxLimit;
+  ASSIGN_OR_RETURN(SearchResponse response, Search(request));
+  if (response.total == 0) {
+    return absl::NotFoundError(absl::StrCat("no story '", key, "'"));
+  }
+  return response;
+}
+
+absl::StatusOr<NewsDocument> Searcher::Document(const std::string& id) {
+  ASSIGN_OR_RETURN(DatabasePool::Lease lease, pool_->Acquire());
+  try {
+    Xapian::Database& db = lease.db();
+    const std::string term = schema::IdTerm(id);
+    Xapian::PostingIterator it = db.postlist_begin(term);
+    if (it == db.postlist_end(term)) {
+      return absl::NotFoundError(absl::StrCat("no document '", id, "'"));
+    }
+    return DecodeDocData(db.get_document(*it).get_data());
+  } catch (const Xapian::Error& e) {
+    return XapianErrorToStatus(e, "cannot read " + pool_->path());
+  }
+}
+
+absl::StatusOr<DatabaseInfo> Searcher::Info() {
+  ASSIGN_OR_RETURN(DatabasePool::Lease lease, pool_->Acquire());
+  DatabaseInfo info;
+  info.path = pool_->path();
+  try {
+    info.documents = lease.db().get_doccount();
+    const std::string last = lease.db().get_metadata(schema::kLastCommitKey);
+    if (!last.empty()) {
+      absl::StatusOr<Timestamp> t = ParseTimestamp(last);
+      if (t.ok()) info.last_update = t->time;
+    }
+  } catch (const Xapian::Error& e) {
+    return XapianErrorToStatus(e, "cannot read " + pool_->path());
+  }
+  return info;
+}
+
+namespace {
+
+absl::StatusOr<SearchResponse> SearchOnce(const Xapian::Database& db,
+                                          const std::string& path,
+                                          const SearchRequest& request) {
   const absl::Time start = absl::Now();
   const absl::Time now = request.now.value_or(start);
   ASSIGN_OR_RETURN(absl::TimeZone zone, LoadZone(request.time_zone));
   const QueryOptions query_options{zone, request.language, now};
   ASSIGN_OR_RETURN(Xapian::Query query,
-                   BuildQuery(db_, request.query, query_options));
+                   BuildQuery(db, request.query, query_options));
   ASSIGN_OR_RETURN(query, ApplyFilters(query, request.filters));
   ASSIGN_OR_RETURN(
       std::unique_ptr<FacetCounter> facets,
@@ -260,8 +308,8 @@ absl::StatusOr<SearchResponse> Searcher::SearchOnce(
   response.explain = request.explain;
   try {
     const Xapian::Query text_query = query;
-    const Recency recency = AddRecency(db_, request, now, &query);
-    Xapian::Enquire enquire(db_);
+    const Recency recency = AddRecency(db, request, now, &query);
+    Xapian::Enquire enquire(db);
     enquire.set_query(query);
     ApplySort(enquire, request.sort);
     // Folded, the MSet's counts are estimates; a spy on the story key sees
@@ -274,7 +322,7 @@ absl::StatusOr<SearchResponse> Searcher::SearchOnce(
     facets->Attach(enquire);
     // Checking every document makes the total and the facets exact.
     const Xapian::MSet mset =
-        enquire.get_mset(request.offset, request.limit, db_.get_doccount());
+        enquire.get_mset(request.offset, request.limit, db.get_doccount());
     response.total = mset.get_matches_estimated();
     response.total_exact =
         mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
@@ -289,21 +337,22 @@ absl::StatusOr<SearchResponse> Searcher::SearchOnce(
     }
     if (response.reports < kSuggestBelow) {
       ASSIGN_OR_RETURN(response.suggestion,
-                       Suggest(db_, request, query_options, response.reports));
+                       Suggest(db, request, query_options, response.reports));
     }
     RETURN_IF_ERROR(FillResults(mset, request, recency, &response));
     if (request.fold) {
       size_t i = 0;
       for (auto it = mset.begin(); it != mset.end(); ++it, ++i) {
-        AddFoldedReports(db_, text_query, it, &response.results[i]);
+        AddFoldedReports(db, text_query, it, &response.results[i]);
       }
     }
   } catch (const Xapian::Error& e) {
     return XapianErrorToStatus(e,
-                               absl::StrCat("search in '", path_, "' failed"));
+                               absl::StrCat("search in '", path, "' failed"));
   }
   response.took_ms = absl::ToDoubleMilliseconds(absl::Now() - start);
   return response;
 }
 
+}  // namespace
 }  // namespace newsearch

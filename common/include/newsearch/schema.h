@@ -48,7 +48,7 @@
 // Database-wide tables: Xapian's spelling table holds the words of titles,
 // summaries and bodies (did-you-mean); its synonym table holds the name
 // variants (indexer/name_variants.h); metadata holds the story-feature
-// frequencies and the variants list's hash.
+// frequencies, the variants list's hash and the time of the last commit.
 // Document data: compact JSON of what a result shows (see doc_data.h).
 #ifndef NEWSEARCH_SCHEMA_H_
 #define NEWSEARCH_SCHEMA_H_
@@ -91,6 +91,9 @@ inline constexpr Xapian::valueno kSlotLanguage = 7;
 inline constexpr Xapian::valueno kSlotTopics = 8;
 inline constexpr Xapian::valueno kSlotStoryFeatures = 9;
 inline constexpr Xapian::valueno kSlotStoryFacets = 10;
+
+// Metadata: when the indexer last committed (RFC 3339, UTC).
+inline constexpr char kLastCommitKey[] = "newsearch:last-commit";
 
 // wdf increment of title words relative to summary and body words.
 inline constexpr Xapian::termcount kTitleWeight = 3;

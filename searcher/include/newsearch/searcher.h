@@ -10,15 +10,20 @@
 //   for (const SearchResult& r : response.results) use(r.title, r.snippet);
 //
 // Errors are absl::Status: kInvalidArgument for a malformed query or request,
-// kNotFound for a missing database, kDataLoss for a corrupt one.
+// kNotFound for a missing database or document, kDataLoss for a corrupt
+// database.
 //
-// Thread safety: a Searcher holds one Xapian::Database, which is not safe for
-// concurrent use, so a Searcher must not be used by two threads at once; open
-// one per thread (opening is cheap). The caller owns the Searcher.
-// Consistency: a Searcher sees the database as of its last (re)open. When the
-// indexer commits meanwhile, Search() reopens and retries once on Xapian's
-// DatabaseModifiedError, so it never returns a half-written state; call
-// Reopen() to pick up new commits eagerly.
+// Thread safety: a Searcher is safe to use from many threads at once, which
+// is the normal case in a server: each call borrows a Xapian::Database handle
+// of its own from a pool (Xapian's handles are not thread-safe). The caller
+// owns the Searcher; responses are plain values the caller owns.
+// Consistency: each call first brings its handle up to the latest commit, so
+// it sees what the indexer has committed, never a half-written batch (Xapian
+// commits are atomic). If the indexer commits twice during one search
+// (Xapian's DatabaseModifiedError), the search is retried once on the new
+// state. When the path is a symlink or stub file that a batch reindex
+// switches to a new database, the next call opens the new one; searches
+// already running finish on the old one.
 #ifndef NEWSEARCH_SEARCHER_H_
 #define NEWSEARCH_SEARCHER_H_
 
@@ -126,24 +131,37 @@ inline constexpr int kSuggestBelow = 5;
 inline constexpr int kMaxLimit = 1000;
 inline constexpr int kMaxOffset = 100000;
 
+// What /api/health shows.
+struct DatabaseInfo {
+  std::string path;
+  int64_t documents = 0;
+  std::optional<absl::Time> last_update;  // the indexer's last commit
+};
+
+class DatabasePool;
+
 class Searcher {
  public:
+  // `path`: a Xapian database directory or stub file.
   static absl::StatusOr<std::unique_ptr<Searcher>> Open(
       const std::string& path);
+  ~Searcher();
 
   absl::StatusOr<SearchResponse> Search(const SearchRequest& request);
 
-  // Picks up the latest commit.
-  absl::Status Reopen();
+  // Every report of a story in time order, oldest first (its timeline), as
+  // `newsearch --story KEY` lists it; kNotFound for an unknown key.
+  absl::StatusOr<SearchResponse> Story(const std::string& key);
 
-  Xapian::doccount doc_count() const { return db_.get_doccount(); }
+  // The stored document with this id; kNotFound if there is none.
+  absl::StatusOr<NewsDocument> Document(const std::string& id);
+
+  absl::StatusOr<DatabaseInfo> Info();
 
  private:
-  explicit Searcher(Xapian::Database db, std::string path);
-  absl::StatusOr<SearchResponse> SearchOnce(const SearchRequest& request);
+  explicit Searcher(std::unique_ptr<DatabasePool> pool);
 
-  Xapian::Database db_;
-  std::string path_;
+  std::unique_ptr<DatabasePool> pool_;
 };
 
 }  // namespace newsearch

@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -230,6 +231,54 @@ absl::StatusOr<int64_t> BuildFts5Index(const std::vector<std::string>& lines,
   insert.reset();
   RETURN_IF_ERROR(ExecSqlite(db.get(), "COMMIT;"));
   return inserted;
+}
+
+namespace {
+
+constexpr size_t kMinWordLength = 4;
+
+// English stopwords of kMinWordLength letters or more (shorter words are
+// excluded anyway), plus the newswire's "said" and "says".
+constexpr absl::string_view kStopwords[] = {
+    "about",   "above",   "after",     "again",      "against", "also",
+    "been",    "before",  "being",     "below",      "between", "both",
+    "could",   "does",    "doing",     "down",       "during",  "each",
+    "from",    "further", "have",      "having",     "here",    "hers",
+    "herself", "himself", "into",      "itself",     "just",    "more",
+    "most",    "much",    "must",      "myself",     "once",    "only",
+    "other",   "ours",    "ourselves", "over",       "said",    "same",
+    "says",    "should",  "some",      "such",       "than",    "that",
+    "their",   "theirs",  "them",      "themselves", "then",    "there",
+    "these",   "they",    "this",      "those",      "through", "under",
+    "until",   "very",    "were",      "what",       "when",    "where",
+    "which",   "while",   "whom",      "will",       "with",    "would",
+    "your",    "yours",   "yourself",  "yourselves"};
+
+bool IsStopword(absl::string_view word) {
+  return std::find(std::begin(kStopwords), std::end(kStopwords), word) !=
+         std::end(kStopwords);
+}
+
+}  // namespace
+
+std::optional<std::pair<std::string, std::string>> TitleQueryWords(
+    absl::string_view title) {
+  std::vector<std::string> words;
+  std::string word;
+  for (size_t i = 0; i <= title.size() && words.size() < 2; ++i) {
+    if (i < title.size() &&
+        absl::ascii_isalpha(static_cast<unsigned char>(title[i]))) {
+      word += absl::ascii_tolower(static_cast<unsigned char>(title[i]));
+      continue;
+    }
+    if (word.size() >= kMinWordLength && !IsStopword(word) &&
+        (words.empty() || words[0] != word)) {
+      words.push_back(word);
+    }
+    word.clear();
+  }
+  if (words.size() < 2) return std::nullopt;
+  return std::make_pair(words[0], words[1]);
 }
 
 }  // namespace bench

@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -107,6 +108,13 @@ struct FtsRecord {
 
 // False for a line BuildFts5Index skips.
 bool ParseFtsRecord(absl::string_view line, FtsRecord* record);
+
+// The benchmarks' query generator. From a title: its first two distinct
+// words that are runs of at least four ASCII letters and not stopwords,
+// lower-cased (so that newsearch stems them, as FTS5's porter tokenizer
+// does); nullopt when there are not two.
+std::optional<std::pair<std::string, std::string>> TitleQueryWords(
+    absl::string_view title);
 
 }  // namespace bench
 }  // namespace newsearch

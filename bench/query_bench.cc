@@ -30,25 +30,6 @@ constexpr size_t kQueryCount = 300;
 // Each query runs this many times per benchmark, so both systems see exactly
 // the same mix.
 constexpr int kRounds = 10;
-constexpr size_t kMinWordLength = 4;
-
-// English stopwords of kMinWordLength letters or more (shorter words are
-// excluded anyway), plus the newswire's "said" and "says".
-constexpr absl::string_view kStopwords[] = {
-    "about",   "above",   "after",     "again",      "against", "also",
-    "been",    "before",  "being",     "below",      "between", "both",
-    "could",   "does",    "doing",     "down",       "during",  "each",
-    "from",    "further", "have",      "having",     "here",    "hers",
-    "herself", "himself", "into",      "itself",     "just",    "more",
-    "most",    "much",    "must",      "myself",     "once",    "only",
-    "other",   "ours",    "ourselves", "over",       "said",    "same",
-    "says",    "should",  "some",      "such",       "than",    "that",
-    "their",   "theirs",  "them",      "themselves", "then",    "there",
-    "these",   "they",    "this",      "those",      "through", "under",
-    "until",   "very",    "were",      "what",       "when",    "where",
-    "which",   "while",   "whom",      "will",       "with",    "would",
-    "your",    "yours",   "yourself",  "yourselves"};
-
 constexpr char kRankedSql[] =
     "SELECT id, title, snippet(docs, 2, '<mark>', '</mark>', '...', 24) "
     "FROM docs WHERE docs MATCH ?1 ORDER BY bm25(docs, 0.0, 3.0, 1.0) LIMIT 10";
@@ -59,32 +40,14 @@ struct BenchQuery {
   std::string fts5;       // "cocoa" "bahia"  (implicit AND; quoted to be safe)
 };
 
-bool IsStopword(absl::string_view word) {
-  return std::find(std::begin(kStopwords), std::end(kStopwords), word) !=
-         std::end(kStopwords);
-}
-
-// The first two distinct words of the title that are runs of at least
-// kMinWordLength ASCII letters and not stopwords, lower-cased (so that
-// newsearch's STEM_SOME stems them, as FTS5's porter tokenizer does).
+// The title's query words (TitleQueryWords) in both systems' syntax.
 std::optional<BenchQuery> QueryFromTitle(absl::string_view title) {
-  std::vector<std::string> words;
-  std::string word;
-  for (size_t i = 0; i <= title.size() && words.size() < 2; ++i) {
-    if (i < title.size() &&
-        absl::ascii_isalpha(static_cast<unsigned char>(title[i]))) {
-      word += absl::ascii_tolower(static_cast<unsigned char>(title[i]));
-      continue;
-    }
-    if (word.size() >= kMinWordLength && !IsStopword(word) &&
-        (words.empty() || words[0] != word)) {
-      words.push_back(word);
-    }
-    word.clear();
-  }
-  if (words.size() < 2) return std::nullopt;
-  return BenchQuery{absl::StrCat(words[0], " ", words[1]),
-                    absl::StrCat("\"", words[0], "\" \"", words[1], "\"")};
+  std::optional<std::pair<std::string, std::string>> words =
+      TitleQueryWords(title);
+  if (!words.has_value()) return std::nullopt;
+  return BenchQuery{
+      absl::StrCat(words->first, " ", words->second),
+      absl::StrCat("\"", words->first, "\" \"", words->second, "\"")};
 }
 
 // Binds `match`, steps through every row reading each column, and returns

@@ -8,15 +8,22 @@
 // may be repeated. Exit status: 0 on success (also when nothing matched), 1
 // for a malformed query or request, 2 for a usage error or a database that
 // cannot be read.
+#include <pthread.h>
+#include <signal.h>
 #include <unistd.h>
 
+#include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -25,6 +32,7 @@
 #include "newsearch/searcher.h"
 #include "newsearch/status_macros.h"
 #include "searcher/cli_args.h"
+#include "searcher/http_server.h"
 #include "searcher/terminal_output.h"
 
 ABSL_FLAG(std::string, db, "", "database: a Xapian database or stub file");
@@ -59,6 +67,16 @@ ABSL_FLAG(std::string, story, "",
           "list every report of story KEY in time order (the story's "
           "timeline), instead of a query");
 ABSL_FLAG(bool, json, false, "print the JSON contract instead of text");
+ABSL_FLAG(std::string, listen, "127.0.0.1:8080",
+          "serve: HOST:PORT to listen on (port 0: any free port)");
+ABSL_FLAG(std::string, port_file, "",
+          "serve: write the port listened on to this file once listening");
+ABSL_FLAG(int, threads, 8, "serve: worker threads");
+ABSL_FLAG(std::string, timeout, "10s",
+          "serve: time limit of one search (then counts are estimates)");
+ABSL_FLAG(std::string, cors_origin, "",
+          "serve: comma-separated origins allowed cross-origin requests "
+          "('*' for any; default: none)");
 ABSL_FLAG(std::string, color, "auto", "auto (on a terminal), always or never");
 
 namespace newsearch {
@@ -72,15 +90,6 @@ int Fail(int code, const std::string& message) {
   return code;
 }
 
-absl::StatusOr<SortOrder> ParseSort(const std::string& name) {
-  if (name == "hybrid") return SortOrder::kHybrid;
-  if (name == "relevance") return SortOrder::kRelevance;
-  if (name == "newest") return SortOrder::kNewest;
-  if (name == "oldest") return SortOrder::kOldest;
-  return absl::InvalidArgumentError(absl::StrCat(
-      "--sort must be hybrid, relevance, newest or oldest, not '", name, "'"));
-}
-
 absl::StatusOr<bool> UseColor(const std::string& mode) {
   if (mode == "always") return true;
   if (mode == "never") return false;
@@ -91,7 +100,7 @@ absl::StatusOr<bool> UseColor(const std::string& mode) {
 
 // The flags that shape ranking and dates.
 absl::Status RankingFromFlags(SearchRequest* request) {
-  ASSIGN_OR_RETURN(request->sort, ParseSort(absl::GetFlag(FLAGS_sort)));
+  ASSIGN_OR_RETURN(request->sort, ParseSortOrder(absl::GetFlag(FLAGS_sort)));
   const std::string now = absl::GetFlag(FLAGS_now);
   if (!now.empty()) {
     absl::StatusOr<Timestamp> t = ParseTimestamp(now);
@@ -143,10 +152,84 @@ absl::StatusOr<SearchRequest> RequestFromFlags(const CliArgs& args,
   return request;
 }
 
+// Turns the serve flags into options once.
+absl::StatusOr<ServerOptions> ServerOptionsFromFlags() {
+  ServerOptions options;
+  const std::string listen = absl::GetFlag(FLAGS_listen);
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string::npos ||
+      !absl::SimpleAtoi(listen.substr(colon + 1), &options.port) ||
+      options.port < 0 || options.port > 65535) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--listen must be HOST:PORT, not '", listen, "'"));
+  }
+  options.host = listen.substr(0, colon);
+  if (absl::StartsWith(options.host, "[") &&
+      absl::EndsWith(options.host, "]")) {  // [::1]
+    options.host = options.host.substr(1, options.host.size() - 2);
+  }
+  options.threads = absl::GetFlag(FLAGS_threads);
+  if (!absl::ParseDuration(absl::GetFlag(FLAGS_timeout),
+                           &options.request_timeout) ||
+      options.request_timeout <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("--timeout must be a duration (10s)");
+  }
+  options.cors_origins =
+      absl::StrSplit(absl::GetFlag(FLAGS_cors_origin), ',', absl::SkipEmpty());
+  return options;
+}
+
+// Writes `port` to `path` whole (a reader polling for it never sees half).
+absl::Status WritePortFile(const std::string& path, int port) {
+  const std::string tmp = path + ".tmp";
+  std::ofstream(tmp) << port << "\n";
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    return absl::UnavailableError(absl::StrCat("cannot write ", path));
+  }
+  return absl::OkStatus();
+}
+
+// `newsearch serve`: until SIGINT or SIGTERM, which a thread of its own
+// waits for (a signal handler may not stop the server).
+int Serve(Searcher& searcher) {
+  absl::StatusOr<ServerOptions> options = ServerOptionsFromFlags();
+  if (!options.ok())
+    return Fail(kExitFatal, std::string(options.status().message()));
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // inherited by workers
+  absl::StatusOr<std::unique_ptr<HttpServer>> server =
+      HttpServer::Create(&searcher, *options);
+  if (!server.ok())
+    return Fail(kExitFatal, std::string(server.status().message()));
+  std::cerr << "newsearch: serving " << absl::GetFlag(FLAGS_db) << " on http://"
+            << options->host << ":" << (*server)->port() << "/\n";
+  if (const std::string file = absl::GetFlag(FLAGS_port_file); !file.empty()) {
+    absl::Status written = WritePortFile(file, (*server)->port());
+    if (!written.ok()) return Fail(kExitFatal, std::string(written.message()));
+  }
+  std::thread waiter([&] {
+    int signal = 0;
+    sigwait(&signals, &signal);
+    std::cerr << "newsearch: stopping on signal " << signal << "\n";
+    (*server)->Stop();
+  });
+  absl::Status status = (*server)->Run();
+  // Run() also ends on its own (an error): wake the waiter.
+  pthread_kill(waiter.native_handle(), SIGTERM);
+  waiter.join();
+  if (!status.ok()) return Fail(kExitFatal, std::string(status.message()));
+  return 0;
+}
+
 int Run(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "searches a newsearch database.\n"
       "usage: newsearch --db DB [options] [--filter FACET=VALUE]... QUERY...\n"
+      "       newsearch serve --db DB [--listen HOST:PORT] [--threads N] "
+      "[--timeout 10s] [--cors_origin ORIGINS] [--port_file FILE]\n"
       "QUERY: Xapian QueryParser syntax (AND OR NOT \"phrase\" NEAR word*), "
       "prefixes title: topic: kind: source: section: lang: author: place: "
       "story: id:, dates date:2025-12-01..2025-12-21 (either end open), "
@@ -160,6 +243,15 @@ int Run(int argc, char** argv) {
 
   const std::string db = absl::GetFlag(FLAGS_db);
   if (db.empty()) return Fail(kExitFatal, "--db is required (see --help)");
+  if (!cli->positional.empty() && cli->positional[0] == "serve") {
+    if (cli->positional.size() > 1) {
+      return Fail(kExitFatal, "serve takes no query (see --help)");
+    }
+    absl::StatusOr<std::unique_ptr<Searcher>> searcher = Searcher::Open(db);
+    if (!searcher.ok())
+      return Fail(kExitFatal, std::string(searcher.status().message()));
+    return Serve(**searcher);
+  }
   absl::StatusOr<bool> color = UseColor(absl::GetFlag(FLAGS_color));
   if (!color.ok())
     return Fail(kExitFatal, std::string(color.status().message()));

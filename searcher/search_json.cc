@@ -92,9 +92,16 @@ void WriteFacets(Writer& w, const Facets& facets) {
   w.EndObject();
 }
 
-void WriteResult(Writer& w, const SearchResult& result, bool explain) {
-  const NewsDocument& doc = result.document;
-  w.StartObject();
+void StringArray(Writer& w, const char* key,
+                 const std::vector<std::string>& values) {
+  w.Key(key);
+  w.StartArray();
+  for (const std::string& v : values) String(w, v);
+  w.EndArray();
+}
+
+// The fields a result and a document share, inside an open object.
+void WriteDocumentFields(Writer& w, const NewsDocument& doc) {
   w.Key("id");
   String(w, doc.id);
   w.Key("kind");
@@ -111,10 +118,7 @@ void WriteResult(Writer& w, const SearchResult& result, bool explain) {
   for (const std::string& topic : doc.topics) String(w, topic);
   for (const std::string& topic : doc.inferred_topics) String(w, topic);
   w.EndArray();
-  w.Key("inferred_topics");
-  w.StartArray();
-  for (const std::string& topic : doc.inferred_topics) String(w, topic);
-  w.EndArray();
+  StringArray(w, "inferred_topics", doc.inferred_topics);
   StringOrNull(w, "section", doc.section);
   StringOrNull(w, "language", doc.language);
   StringOrNull(w, "story", doc.story_key);
@@ -125,6 +129,11 @@ void WriteResult(Writer& w, const SearchResult& result, bool explain) {
   } else {
     w.Null();
   }
+}
+
+void WriteResult(Writer& w, const SearchResult& result, bool explain) {
+  w.StartObject();
+  WriteDocumentFields(w, result.document);
   w.Key("score");
   w.Double(result.score);
   w.Key("snippet");
@@ -179,6 +188,19 @@ std::string SearchResponseToJson(const SearchResponse& response) {
   }
   w.Key("took_ms");
   w.Double(response.took_ms);
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+std::string DocumentToJson(const NewsDocument& doc) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  WriteDocumentFields(w, doc);
+  StringArray(w, "authors", doc.authors);
+  StringArray(w, "places", doc.places);
+  StringOrNull(w, "updated", doc.updated ? FormatTimestamp(*doc.updated) : "");
+  StringOrNull(w, "body", doc.body);
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }

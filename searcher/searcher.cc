@@ -208,6 +208,15 @@ absl::StatusOr<SearchResponse> SearchOnce(const Xapian::Database& db,
 
 }  // namespace
 
+absl::StatusOr<SortOrder> ParseSortOrder(absl::string_view name) {
+  if (name == "hybrid") return SortOrder::kHybrid;
+  if (name == "relevance") return SortOrder::kRelevance;
+  if (name == "newest") return SortOrder::kNewest;
+  if (name == "oldest") return SortOrder::kOldest;
+  return absl::InvalidArgumentError(absl::StrCat(
+      "sort must be hybrid, relevance, newest or oldest, not '", name, "'"));
+}
+
 absl::StatusOr<std::unique_ptr<Searcher>> Searcher::Open(
     const std::string& path) {
   ASSIGN_OR_RETURN(std::unique_ptr<DatabasePool> pool,
@@ -320,6 +329,9 @@ absl::StatusOr<SearchResponse> SearchOnce(const Xapian::Database& db,
       enquire.add_matchspy(&stories);
     }
     facets->Attach(enquire);
+    if (request.time_limit > absl::ZeroDuration()) {
+      enquire.set_time_limit(absl::ToDoubleSeconds(request.time_limit));
+    }
     // Checking every document makes the total and the facets exact.
     const Xapian::MSet mset =
         enquire.get_mset(request.offset, request.limit, db.get_doccount());
@@ -334,6 +346,10 @@ absl::StatusOr<SearchResponse> SearchOnce(const Xapian::Database& db,
       response.total =
           std::distance(stories.values_begin(), stories.values_end());
       response.total_exact = true;
+    }
+    if (request.time_limit > absl::ZeroDuration() &&
+        absl::Now() - start >= request.time_limit) {
+      response.total_exact = false;  // the match may have stopped early
     }
     if (response.reports < kSuggestBelow) {
       ASSIGN_OR_RETURN(response.suggestion,

@@ -148,7 +148,7 @@ TEST_F(CliTest, SearchErrorsAreClearAndNonZero) {
 
   testing::CommandResult sort = RunCommand(Search(db_, "--sort sideways x"));
   EXPECT_EQ(sort.exit_code, 2);
-  EXPECT_THAT(sort.err, HasSubstr("--sort must be"));
+  EXPECT_THAT(sort.err, HasSubstr("sort must be hybrid, relevance, newest or oldest"));
 }
 
 TEST_F(CliTest, XapianToolsReadTheDatabase) {

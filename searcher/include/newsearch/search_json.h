@@ -30,6 +30,12 @@ namespace newsearch {
 
 std::string SearchResponseToJson(const SearchResponse& response);
 
+// One stored document, as a result lists it but with its body and without
+// score or snippet: {"id", "kind", "title", "url", "published", "source",
+// "topics", "inferred_topics", "section", "language", "story", "summary",
+// "reading_minutes", "authors", "places", "updated", "body"}.
+std::string DocumentToJson(const NewsDocument& doc);
+
 }  // namespace newsearch
 
 #endif  // NEWSEARCH_SEARCH_JSON_H_

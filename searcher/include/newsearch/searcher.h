@@ -50,6 +50,9 @@ enum class SortOrder {
   kOldest,     // published, oldest first; ties by relevance
 };
 
+// "hybrid", "relevance", "newest" or "oldest".
+absl::StatusOr<SortOrder> ParseSortOrder(absl::string_view name);
+
 // Equal scores are ordered newest first in kHybrid and kRelevance.
 inline constexpr SortOrder kDefaultSort = SortOrder::kHybrid;
 // A week: a story loses half its boost each week, so last month's news is
@@ -92,6 +95,10 @@ struct SearchRequest {
   DateInterval date_interval = DateInterval::kAuto;
   int facet_size = 10;       // values per field facet; the rest are summed
   bool explain = false;      // report each score's BM25 and recency parts
+  // Zero: none. Else the match stops after about this long, keeping the
+  // best results found so far, and totals and facets become estimates
+  // (total_exact false).
+  absl::Duration time_limit = absl::ZeroDuration();
   int snippet_length = 240;  // characters of a snippet, about; 0: none
   std::string highlight_start = "<mark>";
   std::string highlight_end = "</mark>";

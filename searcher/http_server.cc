@@ -1,0 +1,249 @@
+#include "searcher/http_server.h"
+
+#include <httplib.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+#include <iostream>
+#include <mutex>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "newsearch/dates.h"
+#include "newsearch/search_json.h"
+#include "searcher/web_assets.h"
+
+namespace newsearch {
+namespace {
+
+constexpr char kJson[] = "application/json; charset=utf-8";
+// Bodies of GET requests are not read; anything larger is refused.
+constexpr size_t kMaxPayloadBytes = 64 * 1024;
+constexpr time_t kSocketTimeoutSeconds = 10;
+
+// When the current request started: each request is handled on one worker
+// thread from routing to logging.
+thread_local absl::Time request_start;
+
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void WriteString(JsonWriter& w, absl::string_view s) {
+  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+}
+
+std::string ErrorJson(int status, absl::string_view message) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("error");
+  w.StartObject();
+  w.Key("status");
+  w.Int(status);
+  w.Key("message");
+  WriteString(w, message);
+  w.EndObject();
+  w.EndObject();
+  return buffer.GetString();
+}
+
+std::string HealthJson(const DatabaseInfo& info) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("status");
+  w.String("ok");
+  w.Key("database");
+  WriteString(w, info.path);
+  w.Key("documents");
+  w.Int64(info.documents);
+  w.Key("last_update");
+  if (info.last_update) {
+    WriteString(w,
+                FormatTimestamp({*info.last_update, TimePrecision::kSecond}));
+  } else {
+    w.Null();
+  }
+  w.EndObject();
+  return buffer.GetString();
+}
+
+int HttpStatus(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kOutOfRange:
+      return 400;
+    case absl::StatusCode::kNotFound:
+      return 404;
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kAborted:
+    case absl::StatusCode::kDeadlineExceeded:
+      return 503;
+    default:
+      return 500;
+  }
+}
+
+void SendError(httplib::Response& res, int status, absl::string_view message) {
+  res.status = status;
+  res.set_content(ErrorJson(status, message), kJson);
+}
+
+void SendStatus(httplib::Response& res, const absl::Status& status) {
+  SendError(res, HttpStatus(status), status.message());
+}
+
+const char* ContentType(absl::string_view path) {
+  if (absl::EndsWith(path, ".html")) return "text/html; charset=utf-8";
+  if (absl::EndsWith(path, ".js")) return "text/javascript; charset=utf-8";
+  if (absl::EndsWith(path, ".css")) return "text/css; charset=utf-8";
+  if (absl::EndsWith(path, ".svg")) return "image/svg+xml";
+  return "application/octet-stream";
+}
+
+bool OriginAllowed(const std::vector<std::string>& allowed,
+                   const std::string& origin) {
+  return std::find(allowed.begin(), allowed.end(), "*") != allowed.end() ||
+         std::find(allowed.begin(), allowed.end(), origin) != allowed.end();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Create(
+    Searcher* searcher, ServerOptions options) {
+  if (options.threads < 1) {
+    return absl::InvalidArgumentError("the worker pool needs a thread");
+  }
+  std::unique_ptr<HttpServer> server(
+      new HttpServer(searcher, std::move(options)));
+  const ServerOptions& o = server->options_;
+  if (o.port == 0) {
+    server->port_ = server->server_->bind_to_any_port(o.host);
+  } else if (server->server_->bind_to_port(o.host, o.port)) {
+    server->port_ = o.port;
+  } else {
+    server->port_ = -1;
+  }
+  if (server->port_ < 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", o.host, ":", o.port));
+  }
+  return server;
+}
+
+HttpServer::HttpServer(Searcher* searcher, ServerOptions options)
+    : searcher_(searcher),
+      options_(std::move(options)),
+      server_(std::make_unique<httplib::Server>()) {
+  if (!options_.log) {
+    options_.log = [](const std::string& line) {
+      static std::mutex mu;
+      std::lock_guard<std::mutex> lock(mu);
+      std::cerr << line << "\n";
+    };
+  }
+  const int threads = options_.threads;
+  server_->new_task_queue = [threads] {
+    return new httplib::ThreadPool(static_cast<size_t>(threads));
+  };
+  server_->set_read_timeout(kSocketTimeoutSeconds);
+  server_->set_write_timeout(kSocketTimeoutSeconds);
+  server_->set_payload_max_length(kMaxPayloadBytes);
+  Route();
+}
+
+HttpServer::~HttpServer() { Stop(); }
+
+absl::Status HttpServer::Run() {
+  if (!server_->listen_after_bind()) {
+    return absl::UnavailableError("the server stopped with an error");
+  }
+  return absl::OkStatus();
+}
+
+void HttpServer::Stop() {
+  if (server_->is_running()) server_->stop();
+}
+
+void HttpServer::Route() {
+  using httplib::Request;
+  using httplib::Response;
+  using HandlerResponse = httplib::Server::HandlerResponse;
+
+  server_->set_pre_routing_handler([this](const Request& req, Response& res) {
+    request_start = absl::Now();
+    const std::string origin = req.get_header_value("Origin");
+    if (!origin.empty() && OriginAllowed(options_.cors_origins, origin)) {
+      res.set_header("Access-Control-Allow-Origin", origin);
+      res.set_header("Vary", "Origin");
+      if (req.method == "OPTIONS") {
+        res.set_header("Access-Control-Allow-Methods", "GET");
+        res.status = 204;
+        return HandlerResponse::Handled;
+      }
+    }
+    if (req.method != "GET" && req.method != "HEAD") {
+      res.set_header("Allow", "GET");
+      SendError(res, 405, "only GET is served");
+      return HandlerResponse::Handled;
+    }
+    return HandlerResponse::Unhandled;
+  });
+
+  server_->Get("/api/search", [this](const Request& req, Response& res) {
+    absl::StatusOr<SearchRequest> request =
+        SearchRequestFromParams(req.params, options_.limits);
+    if (!request.ok()) return SendStatus(res, request.status());
+    request->time_limit = options_.request_timeout;
+    absl::StatusOr<SearchResponse> response = searcher_->Search(*request);
+    if (!response.ok()) return SendStatus(res, response.status());
+    res.set_content(SearchResponseToJson(*response), kJson);
+  });
+  server_->Get(R"(/api/story/([^/]+))", [this](const Request& req,
+                                               Response& res) {
+    absl::StatusOr<SearchResponse> response = searcher_->Story(req.matches[1]);
+    if (!response.ok()) return SendStatus(res, response.status());
+    res.set_content(SearchResponseToJson(*response), kJson);
+  });
+  server_->Get(R"(/api/doc/(.+))", [this](const Request& req, Response& res) {
+    absl::StatusOr<NewsDocument> doc = searcher_->Document(req.matches[1]);
+    if (!doc.ok()) return SendStatus(res, doc.status());
+    res.set_content(DocumentToJson(*doc), kJson);
+  });
+  server_->Get("/api/health", [this](const Request&, Response& res) {
+    absl::StatusOr<DatabaseInfo> info = searcher_->Info();
+    if (!info.ok()) return SendStatus(res, info.status());
+    res.set_content(HealthJson(*info), kJson);
+  });
+  for (const WebAsset& asset : WebAssets()) {
+    auto serve = [asset](const Request&, Response& res) {
+      res.set_content(asset.data, asset.size, ContentType(asset.path));
+    };
+    server_->Get(asset.path, serve);
+    if (std::string(asset.path) == "/index.html") server_->Get("/", serve);
+  }
+
+  server_->set_error_handler(httplib::Server::HandlerWithResponse(
+      [](const Request& req, Response& res) {
+        if (!res.body.empty()) return HandlerResponse::Unhandled;
+        SendError(res, res.status,
+                  res.status == 404
+                      ? absl::StrCat("no such path: ", req.path)
+                      : absl::StrCat("request failed (HTTP ", res.status, ")"));
+        return HandlerResponse::Handled;
+      }));
+  server_->set_exception_handler(
+      [](const Request&, Response& res, std::exception_ptr) {
+        SendError(res, 500, "internal error");
+      });
+  server_->set_logger([this](const Request& req, const Response& res) {
+    options_.log(absl::StrFormat(
+        "%s %s %s %d %.1fms", req.remote_addr, req.method, req.target,
+        res.status, absl::ToDoubleMilliseconds(absl::Now() - request_start)));
+  });
+}
+
+}  // namespace newsearch

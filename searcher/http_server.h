@@ -1,0 +1,82 @@
+// `newsearch serve`: the JSON HTTP API and the search page, on cpp-httplib.
+//
+//   GET /api/search?q=...   SearchResponse as JSON (search_json.h); the
+//                           parameters are those of http_params.h
+//   GET /api/story/{key}    every report of a story, oldest first (same JSON)
+//   GET /api/doc/{id}       one stored document (DocumentToJson); ids that are
+//                           URLs are percent-encoded
+//   GET /api/health         {"status", "database", "documents", "last_update"}
+//   GET /                   the search page (searcher/web/, compiled in)
+// Errors are JSON, {"error": {"status": 400, "message": "..."}}, with a 4xx
+// status for the client's mistakes (400 bad parameter or query, 404 unknown
+// story, document or path, 405 a method other than GET) and 5xx for ours.
+//
+// A bounded pool of worker threads answers; each search is limited in time
+// (ServerOptions::request_timeout: the match stops and counts become
+// estimates) and in size (HttpLimits). The Searcher reopens the database for
+// every request, so new commits and a switched database are seen without a
+// restart. Cross-origin requests are refused unless their origin is listed
+// in cors_origins. Every request is logged in one line: client, method,
+// path and query, status, milliseconds.
+//
+//   ASSIGN_OR_RETURN(auto server, HttpServer::Create(searcher.get(), options));
+//   std::cerr << "listening on port " << server->port() << "\n";
+//   RETURN_IF_ERROR(server->Run());  // until Stop() from another thread
+//
+// Thread-safe: Stop() may be called from any thread (a signal handler must
+// not call it directly). The Searcher must outlive the server.
+#ifndef NEWSEARCH_SEARCHER_HTTP_SERVER_H_
+#define NEWSEARCH_SEARCHER_HTTP_SERVER_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "newsearch/searcher.h"
+#include "searcher/http_params.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace newsearch {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";  // loopback only unless asked
+  int port = 8080;                 // 0: any free port (see port())
+  int threads = 8;                 // worker pool size
+  absl::Duration request_timeout = absl::Seconds(10);
+  std::vector<std::string> cors_origins;  // allowed origins; "*" for any
+  HttpLimits limits;
+  // Receives one line per request; unset: standard error.
+  std::function<void(const std::string&)> log;
+};
+
+class HttpServer {
+ public:
+  // Binds the socket; kUnavailable when the address is taken.
+  static absl::StatusOr<std::unique_ptr<HttpServer>> Create(
+      Searcher* searcher, ServerOptions options);
+  ~HttpServer();
+
+  int port() const { return port_; }
+  // Serves until Stop().
+  absl::Status Run();
+  void Stop();
+
+ private:
+  HttpServer(Searcher* searcher, ServerOptions options);
+  void Route();
+
+  Searcher* searcher_;
+  ServerOptions options_;
+  std::unique_ptr<httplib::Server> server_;
+  int port_ = 0;
+};
+
+}  // namespace newsearch
+
+#endif  // NEWSEARCH_SEARCHER_HTTP_SERVER_H_

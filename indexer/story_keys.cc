@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "newsearch/doc_data.h"
+#include "newsearch/folding.h"
 #include "newsearch/schema.h"
 #include "newsearch/text.h"
 
@@ -62,6 +63,7 @@ std::vector<std::string> BandTerms(const std::vector<uint32_t>& features) {
 }
 
 bool IsEditionWord(const std::string& w) {
+  if (!w.empty() && w[0] == '#') return true;  // "Day 101" (TitleWords)
   static const auto* const kWords = new std::set<std::string>{
       "morning",   "midday",    "noon",    "afternoon", "evening",  "night",
       "tonight",   "today",     "am",      "pm",        "monday",   "tuesday",
@@ -84,14 +86,33 @@ bool IsEditionWord(const std::string& w) {
          (rest.empty() && digits == 4);
 }
 
+// Words after which a number counts an edition: "Day 101", "Part 2",
+// "Thread #241".
+bool IsCounterWord(const std::string& w) {
+  static const auto* const kWords = new std::set<std::string>{
+      "day",    "week",    "part",   "episode", "ep",     "issue", "vol",
+      "volume", "chapter", "thread", "round",   "number", "no"};
+  return kWords->count(w) > 0;
+}
+
+bool IsNumber(const std::string& w) {
+  return !w.empty() && std::all_of(w.begin(), w.end(), [](char c) {
+    return absl::ascii_isdigit(static_cast<unsigned char>(c));
+  });
+}
+
+// Lower-cased ASCII words; a number after a counter word is marked "#101"
+// (no word has a '#'), an edition word.
 std::set<std::string> TitleWords(const std::string& title) {
   std::set<std::string> words;
-  std::string word;
+  std::string word, previous;
   for (char c : title + " ") {
     if (absl::ascii_isalnum(static_cast<unsigned char>(c))) {
       word.push_back(absl::ascii_tolower(static_cast<unsigned char>(c)));
     } else if (!word.empty()) {
-      words.insert(word);
+      words.insert(IsNumber(word) && IsCounterWord(previous) ? "#" + word
+                                                             : word);
+      previous = std::move(word);
       word.clear();
     }
   }
@@ -160,11 +181,15 @@ std::vector<uint32_t> DecodeFeatures(const std::string& value) {
 bool AreSeriesEditions(const std::string& title_a, const std::string& title_b) {
   const std::set<std::string> a = TitleWords(title_a);
   const std::set<std::string> b = TitleWords(title_b);
-  std::vector<std::string> differing;
-  std::set_symmetric_difference(a.begin(), a.end(), b.begin(), b.end(),
-                                std::back_inserter(differing));
-  if (differing.empty()) return false;
-  return std::all_of(differing.begin(), differing.end(), IsEditionWord);
+  std::vector<std::string> only_a, only_b;
+  std::set_difference(a.begin(), a.end(), b.begin(), b.end(),
+                      std::back_inserter(only_a));
+  std::set_difference(b.begin(), b.end(), a.begin(), a.end(),
+                      std::back_inserter(only_b));
+  // An edition replaces words; adding some ("| World Cup 2022") rewrites.
+  if (only_a.empty() || only_b.empty()) return false;
+  return std::all_of(only_a.begin(), only_a.end(), IsEditionWord) &&
+         std::all_of(only_b.begin(), only_b.end(), IsEditionWord);
 }
 
 StoryKeyer::StoryKeyer() {
@@ -179,8 +204,8 @@ StoryKeyer::StoryKeyer() {
 const Xapian::Stem& StoryKeyer::StemmerFor(const std::string& language) {
   auto it = stemmers_.find(language);
   if (it == stemmers_.end()) {
-    it = stemmers_.emplace(language, Xapian::Stem(StemmerLanguage(language)))
-             .first;
+    // Accent-folded, so Markovic and Marković are one feature.
+    it = stemmers_.emplace(language, FoldingStemmer(language)).first;
   }
   return it->second;
 }
@@ -221,19 +246,30 @@ struct StoryKeyer::Best {
   double similarity = 0;
   double published = 0;
   std::string key;
+  // Story key -> StorySimilarity, computed once per lookup.
+  absl::flat_hash_map<std::string, double> story_similarity;
 };
 
-std::vector<uint32_t> StoryKeyer::FounderFeatures(
-    const Xapian::Database& committed, const std::string& key) const {
+double StoryKeyer::StorySimilarity(
+    const Xapian::Database& committed, const std::string& key,
+    const std::vector<uint32_t>& features) const {
+  double sum = 0;
+  size_t members = 0;
   const std::string term = schema::BooleanTerm(schema::kPrefixStory, key);
-  Xapian::PostingIterator first = committed.postlist_begin(term);
-  if (first != committed.postlist_end(term)) {
-    return DecodeFeatures(
-        committed.get_document(*first).get_value(schema::kSlotStoryFeatures));
+  for (Xapian::PostingIterator it = committed.postlist_begin(term);
+       it != committed.postlist_end(term) && members < kMaxStoryMembers;
+       ++it, ++members) {
+    sum += Similarity(features,
+                      DecodeFeatures(committed.get_document(*it).get_value(
+                          schema::kSlotStoryFeatures)));
   }
-  auto it = pending_founders_.find(key);
-  if (it != pending_founders_.end()) return it->second;
-  return {};
+  if (auto it = pending_members_.find(key); it != pending_members_.end()) {
+    for (size_t i = 0; i < it->second.size() && members < kMaxStoryMembers;
+         ++i, ++members) {
+      sum += Similarity(features, pending_[it->second[i]].features);
+    }
+  }
+  return members == 0 ? 1 : sum / static_cast<double>(members);
 }
 
 void StoryKeyer::Consider(const Xapian::Database& committed,
@@ -255,11 +291,13 @@ void StoryKeyer::Consider(const Xapian::Database& committed,
   if (similarity == best->similarity && other.published >= best->published)
     return;
   if (AreSeriesEditions(doc.title, other.title)) return;
-  const std::vector<uint32_t> founder = FounderFeatures(committed, other.key);
-  if (!founder.empty() && Similarity(sketch.features, founder) < threshold) {
-    return;
-  }
-  *best = {similarity, other.published, other.key};
+  auto [it, added] = best->story_similarity.try_emplace(other.key, 0);
+  if (added)
+    it->second = StorySimilarity(committed, other.key, sketch.features);
+  if (it->second < threshold) return;
+  best->similarity = similarity;
+  best->published = other.published;
+  best->key = other.key;
 }
 
 void StoryKeyer::SearchCommitted(const Xapian::Database& committed,
@@ -341,7 +379,7 @@ void StoryKeyer::Remember(const NewsDocument& doc, const StorySketch& sketch) {
   pending_ids_[doc.id] = index;
   ++documents_;
   for (uint32_t f : sketch.features) ++frequencies_[f];
-  pending_founders_.try_emplace(doc.story_key, sketch.features);
+  pending_members_[doc.story_key].push_back(index);
   for (const std::string& term : sketch.IndexTerms()) {
     pending_bands_[term].push_back(index);
   }
@@ -395,7 +433,7 @@ void StoryKeyer::ForgetPending() {
   pending_.clear();
   pending_bands_.clear();
   pending_ids_.clear();
-  pending_founders_.clear();
+  pending_members_.clear();
 }
 
 void StoryKeyer::AddTo(const StorySketch& sketch, Xapian::Document& xdoc) {

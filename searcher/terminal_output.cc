@@ -118,8 +118,9 @@ std::string FormatForTerminal(const SearchResponse& response, bool color) {
   }
   absl::StrAppendFormat(&out, ", %.1f ms", response.took_ms);
   if (response.folded && response.reports > response.total) {
-    absl::StrAppendFormat(&out, "; %d reports folded into %d stories",
-                          response.reports, response.total);
+    absl::StrAppendFormat(&out, "; %d reports folded into %d stor%s",
+                          response.reports, response.total,
+                          response.total == 1 ? "y" : "ies");
   }
   absl::StrAppend(&out, "\n", FormatFacets(response.facets, color));
   for (const SearchResult& r : response.results) {

@@ -41,6 +41,24 @@ TEST(SeriesEditionsTest, OnlyEditionWordsDiffer) {
       AreSeriesEditions("Death toll rises to 12", "Death toll rises to 15"));
   EXPECT_FALSE(AreSeriesEditions("Same title", "Same title"));
   EXPECT_FALSE(AreSeriesEditions("Storm hits coast", "Storm hits harbour"));
+  // A number after Day, Part, Thread... counts an edition (headlines-2022:
+  // hl-3865 / hl-3760, a day apart).
+  EXPECT_TRUE(AreSeriesEditions(
+      "/r/WorldNews Live Thread: Russian Invasion of Ukraine Day 101, Part 1 "
+      "(Thread #241)",
+      "/r/WorldNews Live Thread: Russian Invasion of Ukraine Day 102, Part 1 "
+      "(Thread #242)"));
+  EXPECT_TRUE(
+      AreSeriesEditions("Ozark Season 4 Part 1", "Ozark Season 4 Part 2"));
+  // Only one title has an edition word: a rewrite, not another edition
+  // (headlines-2022: hl-1981 / hl-2077, hl-4132 / hl-4198).
+  EXPECT_FALSE(AreSeriesEditions(
+      "Qatar fails to offer World Cup safety guarantees to LGBTQ+ fans | "
+      "World Cup 2022",
+      "Qatar fails to offer World Cup safety guarantees to LGBTQ+ fans"));
+  EXPECT_FALSE(AreSeriesEditions(
+      "Marvel's 'The Defenders' Shows Leaving Netflix on March 1st",
+      "Marvel's 'The Defenders' Shows Leaving Netflix on March 1st, 2022"));
 }
 
 TEST(StoryKeyerTest, SketchIsStableAndTitleWeighted) {
@@ -106,6 +124,33 @@ TEST_F(StoryWriterTest, LateCopyJoinsAndReindexingKeepsKeys) {
   EXPECT_EQ(KeyOf("late"), key);
   Add(Doc("a", kFloodTitle, kFloodLede, "2026-10-19T05:50:00Z"));
   EXPECT_EQ(KeyOf("a"), key);
+}
+
+// Titles only, so the features are the title words. "harbour crane strike
+// vote ballot union" founds the story; "... pay deal offer" joins it (four
+// of its six words shared).
+constexpr char kFounder[] = "Harbour crane strike vote ballot union";
+constexpr char kMember[] = "Harbour crane strike vote pay offer";
+
+TEST_F(StoryWriterTest, JoinsAStoryItMatchesOnAverage) {
+  Add(Doc("founder", kFounder, "", "2026-10-02T08:00:00Z"));
+  Add(Doc("member", kMember, "", "2026-10-02T09:00:00Z"));
+  // A close rewrite of the second report, loosely like the first (under the
+  // threshold on its own): its mean similarity to the story is enough.
+  Add(Doc("rewrite", "Harbour crane pay offer rejected", "",
+          "2026-10-02T10:00:00Z"));
+  EXPECT_EQ(KeyOf("founder"), KeyOf("member"));
+  EXPECT_EQ(KeyOf("rewrite"), KeyOf("member"));
+}
+
+TEST_F(StoryWriterTest, StoriesDoNotDriftThroughChains) {
+  Add(Doc("founder", kFounder, "", "2026-10-02T08:00:00Z"));
+  Add(Doc("member", kMember, "", "2026-10-02T09:00:00Z"));
+  // Like the second report, nothing like the first: on average too far.
+  Add(Doc("drift", "Pay offer rejected as vote nears", "",
+          "2026-10-02T10:00:00Z"));
+  EXPECT_EQ(KeyOf("founder"), KeyOf("member"));
+  EXPECT_NE(KeyOf("drift"), KeyOf("member"));
 }
 
 TEST_F(StoryWriterTest, TheSameTextDaysApartIsAnotherStory) {

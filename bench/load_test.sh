@@ -8,8 +8,9 @@
 #   bench/load_test.sh                      # Reuters-21578, 16 clients, 10 s
 #   bench/load_test.sh --connections 32 --duration 20s --db /tmp/reuters.db
 #
-# Options: --build DIR (default build; needs newsindex, newsearch and
-# make_queries), --corpus FILE (default ../shared/corpora/reuters21578.jsonl),
+# Options: --build DIR (default build; needs newsindex and newsearch, and
+# make_queries unless --bench-build DIR has it: default build-bench when
+# DIR has none), --corpus FILE (default ../shared/corpora/reuters21578.jsonl),
 # --db DIR (reuse an index; default: build one in a scratch directory),
 # --connections N (16), --duration D (10s), --server-threads N (8),
 # --client-threads N (2).
@@ -17,6 +18,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "$0")/.." && pwd)"
 build="$here/build"
+bench_build=""
 corpus="$here/../shared/corpora/reuters21578.jsonl"
 db=""
 connections=16
@@ -26,6 +28,7 @@ client_threads=2
 while [ $# -gt 0 ]; do
   case "$1" in
     --build) build="$2"; shift 2 ;;
+    --bench-build) bench_build="$2"; shift 2 ;;
     --corpus) corpus="$2"; shift 2 ;;
     --db) db="$2"; shift 2 ;;
     --connections) connections="$2"; shift 2 ;;
@@ -37,8 +40,12 @@ while [ $# -gt 0 ]; do
 done
 command -v wrk >/dev/null || { echo "load_test.sh: wrk is missing (apt-get install wrk)" >&2; exit 1; }
 [ -f "$corpus" ] || { echo "load_test.sh: no corpus at $corpus" >&2; exit 1; }
-for program in indexer/newsindex searcher/newsearch bench/make_queries; do
-  [ -x "$build/$program" ] || { echo "load_test.sh: $build/$program is not built" >&2; exit 1; }
+if [ -z "$bench_build" ]; then
+  bench_build="$build"
+  [ -x "$build/bench/make_queries" ] || bench_build="$here/build-bench"
+fi
+for program in "$build/indexer/newsindex" "$build/searcher/newsearch" "$bench_build/bench/make_queries"; do
+  [ -x "$program" ] || { echo "load_test.sh: $program is not built" >&2; exit 1; }
 done
 
 tmp="$(mktemp -d)"
@@ -54,7 +61,7 @@ if [ -z "$db" ]; then
   echo "load_test.sh: indexing $corpus" >&2
   "$build/indexer/newsindex" --quiet --db "$db" "$corpus" || [ $? -eq 1 ]
 fi
-"$build/bench/make_queries" "$corpus" 300 > "$tmp/queries.txt"
+"$bench_build/bench/make_queries" "$corpus" 300 > "$tmp/queries.txt"
 "$build/searcher/newsearch" serve --db "$db" --listen 127.0.0.1:0 \
   --port_file "$tmp/port" --threads "$server_threads" 2>"$tmp/server.log" &
 server=$!

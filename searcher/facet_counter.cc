@@ -311,6 +311,19 @@ void FacetCounter::Attach(Xapian::Enquire& enquire) {
   }
 }
 
+bool FacetCounter::StoryTotals(int64_t* reports, int64_t* stories) const {
+  if (!story_spy_) return false;
+  *reports = static_cast<int64_t>(story_spy_->get_total());
+  absl::flat_hash_set<std::string> keys;
+  schema::StoryFacets doc;
+  for (Xapian::TermIterator it = story_spy_->values_begin();
+       it != story_spy_->values_end(); ++it) {
+    if (schema::DecodeStoryFacets(*it, &doc)) keys.insert(doc.story);
+  }
+  *stories = static_cast<int64_t>(keys.size());
+  return true;
+}
+
 bool FacetCounter::WantsDate() const {
   return std::find(options_.names.begin(), options_.names.end(), "date") !=
          options_.names.end();

@@ -50,6 +50,11 @@ class FacetCounter {
   void Attach(Xapian::Enquire& enquire);
   Facets Collect() const;
 
+  // Counting stories, the spy sees every match's story key: the matching
+  // reports and distinct stories, exactly, so that a search need not count
+  // them with a spy of its own. False when not counting stories.
+  bool StoryTotals(int64_t* reports, int64_t* stories) const;
+
  private:
   struct Field {
     std::string name;

@@ -168,6 +168,23 @@ int CountWords(const Xapian::Query& query) {
   return static_cast<int>(words.size());
 }
 
+// Whether a free word of the query is in no document: only then is a
+// spelling correction looked for (Xapian's spelling search is costly, and
+// would otherwise "correct" rare names into common words).
+bool HasUnknownWord(const Xapian::Database& db, const Xapian::Query& query) {
+  for (auto it = query.get_unique_terms_begin();
+       it != query.get_unique_terms_end(); ++it) {
+    const std::string& term = *it;
+    if (term.empty()) continue;
+    const bool stemmed =
+        term[0] == 'Z' && term.size() > 1 &&
+        !absl::ascii_isupper(static_cast<unsigned char>(term[1]));
+    const bool word = !absl::ascii_isupper(static_cast<unsigned char>(term[0]));
+    if ((stemmed || word) && !db.term_exists(term)) return true;
+  }
+  return false;
+}
+
 // One drill-down filter term.
 absl::StatusOr<Xapian::Query> FilterTerm(const std::string& facet,
                                          const std::string& value) {
@@ -296,10 +313,12 @@ absl::StatusOr<std::string> SuggestCorrection(const Xapian::Database& db,
   try {
     Xapian::QueryParser parser;
     Configure(parser, db, options);
-    parser.parse_query(NormalizeQueryText(query),
-                       Xapian::QueryParser::FLAG_DEFAULT |
-                           Xapian::QueryParser::FLAG_WILDCARD |
-                           Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
+    const std::string text = NormalizeQueryText(query);
+    constexpr unsigned kFlags =
+        Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD;
+    if (!HasUnknownWord(db, parser.parse_query(text, kFlags))) return "";
+    parser.parse_query(text,
+                       kFlags | Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
     return parser.get_corrected_query_string();
   } catch (const Xapian::Error& e) {
     return XapianErrorToStatus(e, "bad query");

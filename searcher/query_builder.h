@@ -41,8 +41,9 @@ absl::StatusOr<Xapian::Query> BuildQuery(const Xapian::Database& db,
 
 // The query with misspelt words replaced by the likeliest words of the
 // index's spelling table (built by the indexer): "ukrane peace talks" ->
-// "ukraine peace talks", in NormalizeQueryText form. "" when no word has a
-// better spelling.
+// "ukraine peace talks", in NormalizeQueryText form. "" when every word is
+// in the index (a rare name is not "corrected" into a common word) or no
+// word has a better spelling.
 absl::StatusOr<std::string> SuggestCorrection(const Xapian::Database& db,
                                               const std::string& query,
                                               const QueryOptions& options);

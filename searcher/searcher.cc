@@ -1,6 +1,7 @@
 #include "newsearch/searcher.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <utility>
 
@@ -86,9 +87,9 @@ std::string BestSnippet(const Xapian::MSet& mset, const NewsDocument& doc,
   std::pair<int, int> best_score = {-1, -1};
   for (const std::string* text : {&doc.body, &doc.summary, &doc.title}) {
     if (text->empty()) continue;
-    std::string snippet = mset.snippet(
-        *text, request.snippet_length, stem, Xapian::MSet::SNIPPET_EXHAUSTIVE,
-        request.highlight_start, request.highlight_end, "...");
+    std::string snippet =
+        mset.snippet(*text, request.snippet_length, stem, 0,
+                     request.highlight_start, request.highlight_end, "...");
     const std::pair<int, int> score = MatchScore(snippet, request);
     if (score > best_score) {
       best = std::move(snippet);
@@ -153,26 +154,40 @@ absl::Time PublishedValue(const Xapian::Document& doc, bool* dated) {
       static_cast<int64_t>(Xapian::sortable_unserialise(value)));
 }
 
-// The other matching reports of a folded result's story: their count and
-// their outlets, best-ranked first.
+// The other matching reports of the folded results' stories: their count
+// (the collapse count) and their outlets, best-ranked first. One match for
+// all the page's stories, reading only value slots (story key, source).
 void AddFoldedReports(const Xapian::Database& db, const Xapian::Query& query,
-                      const Xapian::MSetIterator& it, SearchResult* result) {
-  result->more_reports = static_cast<int>(it.get_collapse_count());
-  if (result->more_reports == 0) return;
+                      const Xapian::MSet& mset, SearchResponse* response) {
+  std::map<std::string, SearchResult*> by_story;
+  std::vector<Xapian::Query> stories;
+  Xapian::doccount wanted = 0;
+  size_t i = 0;
+  for (auto it = mset.begin(); it != mset.end(); ++it, ++i) {
+    SearchResult& result = response->results[i];
+    result.more_reports = static_cast<int>(it.get_collapse_count());
+    if (result.more_reports == 0) continue;
+    by_story[result.document.story_key] = &result;
+    stories.emplace_back(
+        schema::BooleanTerm(schema::kPrefixStory, result.document.story_key));
+    wanted += static_cast<Xapian::doccount>(result.more_reports) + 1;
+  }
+  if (stories.empty()) return;
   Xapian::Enquire enquire(db);
-  enquire.set_query(
-      Xapian::Query(Xapian::Query::OP_FILTER, query,
-                    Xapian::Query(schema::BooleanTerm(
-                        schema::kPrefixStory, result->document.story_key))));
-  const Xapian::MSet reports = enquire.get_mset(0, 100);
+  enquire.set_query(Xapian::Query(
+      Xapian::Query::OP_FILTER, query,
+      Xapian::Query(Xapian::Query::OP_OR, stories.begin(), stories.end())));
+  const Xapian::MSet reports = enquire.get_mset(0, wanted);
   for (auto r = reports.begin(); r != reports.end(); ++r) {
-    if (*r == *it) continue;
-    absl::StatusOr<NewsDocument> doc =
-        DecodeDocData(r.get_document().get_data());
-    if (!doc.ok() || doc->source.empty()) continue;
-    if (std::find(result->outlets.begin(), result->outlets.end(),
-                  doc->source) == result->outlets.end()) {
-      result->outlets.push_back(doc->source);
+    const Xapian::Document doc = r.get_document();
+    auto story = by_story.find(doc.get_value(schema::kSlotStoryKey));
+    if (story == by_story.end()) continue;
+    SearchResult& result = *story->second;
+    const std::string source = doc.get_value(schema::kSlotSource);
+    if (source.empty() || *r == result.docid) continue;
+    if (std::find(result.outlets.begin(), result.outlets.end(), source) ==
+        result.outlets.end()) {
+      result.outlets.push_back(source);
     }
   }
 }
@@ -184,6 +199,7 @@ absl::Status FillResults(const Xapian::MSet& mset, const SearchRequest& request,
     const Xapian::Document xdoc = it.get_document();
     ASSIGN_OR_RETURN(NewsDocument doc, DecodeDocData(xdoc.get_data()));
     SearchResult result;
+    result.docid = *it;
     result.rank = static_cast<int>(it.get_rank()) + 1;
     result.score = it.get_weight();
     bool dated = false;
@@ -322,11 +338,14 @@ absl::StatusOr<SearchResponse> SearchOnce(const Xapian::Database& db,
     enquire.set_query(query);
     ApplySort(enquire, request.sort);
     // Folded, the MSet's counts are estimates; a spy on the story key sees
-    // every match, so it counts reports and distinct stories exactly.
+    // every match, so it counts reports and distinct stories exactly (the
+    // facets' spy does when it counts stories, saving a value read).
     Xapian::ValueCountMatchSpy stories(schema::kSlotStoryKey);
+    int64_t reports = 0, distinct = 0;
+    const bool facets_count_stories = facets->StoryTotals(&reports, &distinct);
     if (request.fold) {
       enquire.set_collapse_key(schema::kSlotStoryKey);
-      enquire.add_matchspy(&stories);
+      if (!facets_count_stories) enquire.add_matchspy(&stories);
     }
     facets->Attach(enquire);
     if (request.time_limit > absl::ZeroDuration()) {
@@ -342,9 +361,14 @@ absl::StatusOr<SearchResponse> SearchOnce(const Xapian::Database& db,
     response.folded = request.fold;
     response.reports = response.total;
     if (request.fold) {
-      response.reports = static_cast<int64_t>(stories.get_total());
-      response.total =
-          std::distance(stories.values_begin(), stories.values_end());
+      if (facets->StoryTotals(&reports, &distinct)) {
+        response.reports = reports;
+        response.total = distinct;
+      } else {
+        response.reports = static_cast<int64_t>(stories.get_total());
+        response.total =
+            std::distance(stories.values_begin(), stories.values_end());
+      }
       response.total_exact = true;
     }
     if (request.time_limit > absl::ZeroDuration() &&
@@ -356,12 +380,7 @@ absl::StatusOr<SearchResponse> SearchOnce(const Xapian::Database& db,
                        Suggest(db, request, query_options, response.reports));
     }
     RETURN_IF_ERROR(FillResults(mset, request, recency, &response));
-    if (request.fold) {
-      size_t i = 0;
-      for (auto it = mset.begin(); it != mset.end(); ++it, ++i) {
-        AddFoldedReports(db, text_query, it, &response.results[i]);
-      }
-    }
+    if (request.fold) AddFoldedReports(db, text_query, mset, &response);
   } catch (const Xapian::Error& e) {
     return XapianErrorToStatus(e,
                                absl::StrCat("search in '", path, "' failed"));

@@ -1,21 +1,26 @@
 // The JSON encoding of a SearchResponse that the CLI (--json) and the HTTP
 // API share, as design.md fixes it:
-//   {"query": "...", "total": {"value": N, "exact": true}, "offset": 0,
-//    "limit": 10,
+//   {"query": "...",
+//    "total": {"value": N, "exact": true, "reports": M, "folded": true},
+//    "offset": 0, "limit": 10,
 //    "results": [{"id", "kind", "title", "url", "published", "source",
 //                 "topics" (all, explicit first), "inferred_topics" (those
 //                 newsearch added), "section", "language", "story", "summary",
 //                 "reading_minutes", "score", "snippet",
-//                 "explain": {"bm25", "recency"} (when asked for)}],
+//                 "explain": {"bm25", "recency"} (when asked for),
+//                 "more_reports", "outlets" (folded: the story's other
+//                 matching reports and their sources)}],
 //    "facets": {"date": {"interval": "day", "tz": "UTC",
 //                        "buckets": [{"key": "2025-12-21", "count": 3}]},
 //               "topic": [{"value": "interest-rates",
 //                          "name": "Interest Rates", "count": 5}],
 //               "source": [...], ..., "other": {"topic": 12, ...}},
+//    "facet_count": "stories" | "reports",
 //    "suggestion": null, "took_ms": 0.8}
 // Fields without a value are null (url, published) or empty arrays (topics);
 // "name" is left out when it equals "value"; "other" sums the counts beyond
-// the top N of each field facet.
+// the top N of each field facet. Snippets are HTML-escaped text whose only
+// markup is the highlight marks.
 // Thread-safe; pure.
 //
 //   std::cout << SearchResponseToJson(response) << "\n";

@@ -93,8 +93,8 @@ struct SearchRequest {
   std::string language = "en";      // stemmer for the query's words
   std::vector<std::string> facets;  // from kFacetNames; empty: none
   DateInterval date_interval = DateInterval::kAuto;
-  int facet_size = 10;       // values per field facet; the rest are summed
-  bool explain = false;      // report each score's BM25 and recency parts
+  int facet_size = 10;   // values per field facet; the rest are summed
+  bool explain = false;  // report each score's BM25 and recency parts
   // Zero: none. Else the match stops after about this long, keeping the
   // best results found so far, and totals and facets become estimates
   // (total_exact false).
@@ -105,13 +105,15 @@ struct SearchRequest {
 };
 
 struct SearchResult {
-  int rank = 0;  // 1-based, counting from offset 0
+  int rank = 0;             // 1-based, counting from offset 0
+  Xapian::docid docid = 0;  // in the database searched; changes on reindex
   double score = 0;
   double relevance_score = 0;  // the BM25 part of score
   double recency_score = 0;    // the recency part (0 unless kHybrid)
   std::string snippet;   // best-matching text with the matches highlighted
   int more_reports = 0;  // folded: other matching reports of the story
-  std::vector<std::string> outlets;  // folded: their sources, best first
+  std::vector<std::string> outlets;  // folded: their sources (normalised,
+                                     // as facets show them), best first
   NewsDocument document;  // as stored (see doc_data.h), body included
 };
 

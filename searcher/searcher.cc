@@ -40,9 +40,14 @@ absl::Status ValidateRequest(const SearchRequest& request) {
   return absl::OkStatus();
 }
 
-void ApplySort(Xapian::Enquire& enquire, SortOrder sort) {
+void ApplySort(Xapian::Enquire& enquire, SortOrder sort, bool boosted) {
   switch (sort) {
     case SortOrder::kHybrid:
+      // With a boost, recency already orders equally relevant documents by
+      // age; a tie-break by value would read every match's date again
+      // (12% of a faceted search). Without one, as kRelevance.
+      if (boosted) break;
+      [[fallthrough]];
     case SortOrder::kRelevance:
       // Equal scores: newest first, rather than in indexing order.
       enquire.set_sort_by_relevance_then_value(schema::kSlotPublished, true);
@@ -336,7 +341,7 @@ absl::StatusOr<SearchResponse> SearchOnce(const Xapian::Database& db,
     const Recency recency = AddRecency(db, request, now, &query);
     Xapian::Enquire enquire(db);
     enquire.set_query(query);
-    ApplySort(enquire, request.sort);
+    ApplySort(enquire, request.sort, recency.scale > 0);
     // Folded, the MSet's counts are estimates; a spy on the story key sees
     // every match, so it counts reports and distinct stories exactly (the
     // facets' spy does when it counts stories, saving a value read).

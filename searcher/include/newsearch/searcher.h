@@ -53,7 +53,8 @@ enum class SortOrder {
 // "hybrid", "relevance", "newest" or "oldest".
 absl::StatusOr<SortOrder> ParseSortOrder(absl::string_view name);
 
-// Equal scores are ordered newest first in kHybrid and kRelevance.
+// Equal scores are ordered newest first in kRelevance; in kHybrid the
+// recency boost orders equally relevant documents by age.
 inline constexpr SortOrder kDefaultSort = SortOrder::kHybrid;
 // A week: a story loses half its boost each week, so last month's news is
 // still found but this week's comes first when equally relevant.

@@ -12,7 +12,7 @@
 # make_queries unless --bench-build DIR has it: default build-bench when
 # DIR has none), --corpus FILE (default ../shared/corpora/reuters21578.jsonl),
 # --db DIR (reuse an index; default: build one in a scratch directory),
-# --connections N (16), --duration D (10s), --server-threads N (8),
+# --connections N (16), --duration D (10s), --server-threads N (32),
 # --client-threads N (2).
 set -euo pipefail
 
@@ -23,7 +23,7 @@ corpus="$here/../shared/corpora/reuters21578.jsonl"
 db=""
 connections=16
 duration=10s
-server_threads=8
+server_threads=32
 client_threads=2
 while [ $# -gt 0 ]; do
   case "$1" in

@@ -47,7 +47,9 @@ namespace newsearch {
 struct ServerOptions {
   std::string host = "127.0.0.1";  // loopback only unless asked
   int port = 8080;                 // 0: any free port (see port())
-  int threads = 8;                 // worker pool size
+  // Worker pool size. cpp-httplib gives each connection a worker while it
+  // is kept alive, so this bounds concurrent clients, not just CPU use.
+  int threads = 32;
   absl::Duration request_timeout = absl::Seconds(10);
   std::vector<std::string> cors_origins;  // allowed origins; "*" for any
   HttpLimits limits;

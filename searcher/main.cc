@@ -71,7 +71,8 @@ ABSL_FLAG(std::string, listen, "127.0.0.1:8080",
           "serve: HOST:PORT to listen on (port 0: any free port)");
 ABSL_FLAG(std::string, port_file, "",
           "serve: write the port listened on to this file once listening");
-ABSL_FLAG(int, threads, 8, "serve: worker threads");
+ABSL_FLAG(int, threads, 32,
+          "serve: worker threads (each open connection holds one)");
 ABSL_FLAG(std::string, timeout, "10s",
           "serve: time limit of one search (then counts are estimates)");
 ABSL_FLAG(std::string, cors_origin, "",

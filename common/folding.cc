@@ -1,28 +1,15 @@
 #include "newsearch/folding.h"
 
-#include <unicode/translit.h>
 #include <unicode/unistr.h>
 
 #include <memory>
 
 #include "absl/container/flat_hash_map.h"
+#include "common/transliterator.h"
 #include "newsearch/text.h"
 
 namespace newsearch {
 namespace {
-
-// ICU transliterators are not thread-safe and costly to build: one per
-// thread, built on first use.
-icu::Transliterator* FoldingTransliterator() {
-  thread_local std::unique_ptr<icu::Transliterator> transliterator = [] {
-    UErrorCode status = U_ZERO_ERROR;
-    std::unique_ptr<icu::Transliterator> t(icu::Transliterator::createInstance(
-        "NFC; Latin-ASCII", UTRANS_FORWARD, status));
-    if (U_FAILURE(status)) t.reset();
-    return t;
-  }();
-  return transliterator.get();
-}
 
 bool IsAscii(absl::string_view text) {
   for (char c : text) {
@@ -68,7 +55,8 @@ std::string FoldAccents(absl::string_view text) {
   if (IsAscii(text)) return std::string(text);
   icu::UnicodeString u =
       icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), text.size()));
-  if (icu::Transliterator* t = FoldingTransliterator()) t->transliterate(u);
+  if (icu::Transliterator* t = ThreadTransliterator("NFC; Latin-ASCII"))
+    t->transliterate(u);
   std::string out;
   u.toUTF8String(out);
   return out;

@@ -1,6 +1,5 @@
 #include "newsearch/topics.h"
 
-#include <unicode/translit.h>
 #include <unicode/unistr.h>
 
 #include <algorithm>
@@ -8,23 +7,11 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_split.h"
+#include "common/transliterator.h"
 #include "newsearch/text.h"
 
 namespace newsearch {
 namespace {
-
-// ICU transliterators are not thread-safe and costly to build: one per
-// thread, built on first use.
-icu::Transliterator* AsciiTransliterator() {
-  thread_local std::unique_ptr<icu::Transliterator> transliterator = [] {
-    UErrorCode status = U_ZERO_ERROR;
-    std::unique_ptr<icu::Transliterator> t(icu::Transliterator::createInstance(
-        "Any-Latin; Latin-ASCII", UTRANS_FORWARD, status));
-    if (U_FAILURE(status)) t.reset();
-    return t;
-  }();
-  return transliterator.get();
-}
 
 constexpr char kEntrySeparator = '\n';
 constexpr char kFieldSeparator = '\t';
@@ -44,7 +31,8 @@ std::string TopicDisplayName(absl::string_view name) {
 std::string TopicSlug(absl::string_view name) {
   icu::UnicodeString text =
       icu::UnicodeString::fromUTF8(icu::StringPiece(name.data(), name.size()));
-  if (icu::Transliterator* t = AsciiTransliterator()) t->transliterate(text);
+  if (icu::Transliterator* t = ThreadTransliterator("Any-Latin; Latin-ASCII"))
+    t->transliterate(text);
   std::string ascii;
   text.toUTF8String(ascii);
   std::string slug;

@@ -148,22 +148,26 @@ void Configure(Xapian::QueryParser& parser, const Xapian::Database& db,
   }
 }
 
-// Words of free text in a parsed query: unprefixed terms (stemmed ones start
-// with 'Z', filters with other capitals).
+// The word of a free-text term ("Zstrike" or "strike" -> "strike"), or ""
+// for a prefixed one: stemmed terms start with 'Z', filters with other
+// capitals.
+std::string FreeTextWord(const std::string& term) {
+  if (term.empty()) return "";
+  if (term[0] == 'Z' && term.size() > 1 &&
+      !absl::ascii_isupper(static_cast<unsigned char>(term[1]))) {
+    return term.substr(1);
+  }
+  if (absl::ascii_isupper(static_cast<unsigned char>(term[0]))) return "";
+  return term;
+}
+
+// Words of free text in a parsed query.
 int CountWords(const Xapian::Query& query) {
   std::set<std::string> words;
   for (auto it = query.get_unique_terms_begin();
        it != query.get_unique_terms_end(); ++it) {
-    const std::string& term = *it;
-    if (term.empty()) continue;
-    const bool stemmed =
-        term[0] == 'Z' && term.size() > 1 &&
-        !absl::ascii_isupper(static_cast<unsigned char>(term[1]));
-    if (stemmed) {
-      words.insert(term.substr(1));
-    } else if (!absl::ascii_isupper(static_cast<unsigned char>(term[0]))) {
-      words.insert(term);
-    }
+    std::string word = FreeTextWord(*it);
+    if (!word.empty()) words.insert(std::move(word));
   }
   return static_cast<int>(words.size());
 }
@@ -174,13 +178,7 @@ int CountWords(const Xapian::Query& query) {
 bool HasUnknownWord(const Xapian::Database& db, const Xapian::Query& query) {
   for (auto it = query.get_unique_terms_begin();
        it != query.get_unique_terms_end(); ++it) {
-    const std::string& term = *it;
-    if (term.empty()) continue;
-    const bool stemmed =
-        term[0] == 'Z' && term.size() > 1 &&
-        !absl::ascii_isupper(static_cast<unsigned char>(term[1]));
-    const bool word = !absl::ascii_isupper(static_cast<unsigned char>(term[0]));
-    if ((stemmed || word) && !db.term_exists(term)) return true;
+    if (!FreeTextWord(*it).empty() && !db.term_exists(*it)) return true;
   }
   return false;
 }

@@ -208,6 +208,22 @@ TEST_F(SearcherTest, MalformedQueriesAreInvalidArgument) {
               StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
+TEST_F(SearcherTest, ATimeLimitMakesCountsEstimates) {
+  SearchRequest request;
+  request.query = "storm";
+  request.facets = {"topic"};
+  absl::StatusOr<SearchResponse> response = searcher_->Search(request);
+  ASSERT_THAT(response, IsOk());
+  EXPECT_TRUE(response->total_exact);
+  // Any search outlasts a nanosecond: it may have been cut short, so its
+  // counts are not claimed to be exact; its best results still come back.
+  request.time_limit = absl::Nanoseconds(1);
+  response = searcher_->Search(request);
+  ASSERT_THAT(response, IsOk());
+  EXPECT_FALSE(response->total_exact);
+  EXPECT_FALSE(response->results.empty());
+}
+
 TEST_F(SearcherTest, PaginationAndTotals) {
   SearchRequest request;
   request.fold = false;

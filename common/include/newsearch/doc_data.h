@@ -8,7 +8,7 @@
 // Keys: id, kind, title, summary, body, url, published, updated, topics,
 // inferred_topics, authors, places, section, source, language, story,
 // reading_minutes; empty fields are omitted. Timestamps are written by
-// FormatTimestamp (dates.h).
+// FormatTimestamp (dates.h). Both functions are pure and thread-safe.
 #ifndef NEWSEARCH_DOC_DATA_H_
 #define NEWSEARCH_DOC_DATA_H_
 

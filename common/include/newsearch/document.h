@@ -10,6 +10,9 @@
 //   doc.title = "Storm closes the harbour";
 //   doc.published = Timestamp{absl::FromUnixSeconds(1764284400),
 //                             TimePrecision::kMinute};
+//
+// Thread-compatible, like any value type: a const NewsDocument may be read
+// by many threads.
 #ifndef NEWSEARCH_DOCUMENT_H_
 #define NEWSEARCH_DOCUMENT_H_
 

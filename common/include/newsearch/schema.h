@@ -50,6 +50,7 @@
 // variants (indexer/name_variants.h); metadata holds the story-feature
 // frequencies, the variants list's hash and the time of the last commit.
 // Document data: compact JSON of what a result shows (see doc_data.h).
+// Constants and pure functions: thread-safe.
 #ifndef NEWSEARCH_SCHEMA_H_
 #define NEWSEARCH_SCHEMA_H_
 

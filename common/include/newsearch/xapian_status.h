@@ -6,7 +6,7 @@
 //   }
 //
 // DatabaseModifiedError maps to kAborted: the caller should reopen the
-// database and retry once (see searcher.h).
+// database and retry once (see searcher.h). Pure and thread-safe.
 #ifndef NEWSEARCH_XAPIAN_STATUS_H_
 #define NEWSEARCH_XAPIAN_STATUS_H_
 

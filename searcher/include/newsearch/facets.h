@@ -1,6 +1,8 @@
 // Facet requests and results: exact counts over all matches of a search,
-// never the matcher's estimate. Counted with Xapian's built-in
-// ValueCountMatchSpy (one per facet), so that remote shards can count too.
+// never the matcher's estimate, of reports or of stories (FacetCount).
+// Counted with Xapian's built-in ValueCountMatchSpy (one per facet, or one
+// on the story-facets slot when counting stories), so that remote shards can
+// count too.
 //
 //   SearchRequest request;
 //   request.facets = {"date", "topic", "source"};

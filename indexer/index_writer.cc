@@ -4,6 +4,7 @@
 #include "absl/time/clock.h"
 #include "newsearch/dates.h"
 #include "newsearch/schema.h"
+#include "newsearch/status_macros.h"
 #include "newsearch/text.h"
 #include "newsearch/xapian_status.h"
 
@@ -75,6 +76,67 @@ absl::Status IndexWriter::Commit() {
     return absl::OkStatus();
   } catch (const Xapian::Error& e) {
     return XapianErrorToStatus(e, "cannot commit");
+  }
+}
+
+namespace {
+
+Xapian::Query PublishedBound(Xapian::Query::op op, absl::Time t) {
+  return Xapian::Query(
+      op, schema::kSlotPublished,
+      Xapian::sortable_serialise(static_cast<double>(absl::ToUnixSeconds(t))));
+}
+
+// The boolean query of what `spec` selects; empty when it selects nothing.
+Xapian::Query DeleteQuery(const DeleteSpec& spec) {
+  std::vector<Xapian::Query> parts;
+  if (!spec.ids.empty()) {
+    std::vector<Xapian::Query> ids;
+    for (const std::string& id : spec.ids) ids.emplace_back(schema::IdTerm(id));
+    parts.emplace_back(Xapian::Query::OP_OR, ids.begin(), ids.end());
+  }
+  if (!spec.source.empty()) {
+    parts.emplace_back(schema::BooleanTerm(schema::kPrefixSource, spec.source));
+  }
+  if (spec.from) {
+    parts.push_back(PublishedBound(Xapian::Query::OP_VALUE_GE, *spec.from));
+  }
+  if (spec.until) {
+    parts.push_back(PublishedBound(Xapian::Query::OP_VALUE_LE, *spec.until));
+  }
+  if (parts.empty()) return Xapian::Query();
+  return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
+}
+
+}  // namespace
+
+absl::StatusOr<int64_t> IndexWriter::Delete(const DeleteSpec& spec) {
+  const Xapian::Query query = DeleteQuery(spec);
+  if (query.empty()) {
+    return absl::InvalidArgumentError(
+        "delete needs ids, a source or a date range (it never deletes "
+        "everything)");
+  }
+  RETURN_IF_ERROR(Commit());
+  try {
+    std::vector<Xapian::docid> docids;
+    {
+      Xapian::Enquire enquire(db_);
+      enquire.set_query(query);
+      enquire.set_weighting_scheme(Xapian::BoolWeight());
+      const Xapian::MSet mset = enquire.get_mset(0, db_.get_doccount());
+      for (auto it = mset.begin(); it != mset.end(); ++it) {
+        docids.push_back(*it);
+      }
+    }
+    for (Xapian::docid docid : docids) {
+      db_.delete_document(docid);
+      if (++pending_ >= options_.batch_size) RETURN_IF_ERROR(Commit());
+    }
+    RETURN_IF_ERROR(Commit());
+    return static_cast<int64_t>(docids.size());
+  } catch (const Xapian::Error& e) {
+    return XapianErrorToStatus(e, "cannot delete");
   }
 }
 

@@ -14,9 +14,12 @@
 #include <xapian.h>
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "indexer/document_builder.h"
 #include "indexer/name_variants.h"
 #include "indexer/story_keys.h"
@@ -32,6 +35,15 @@ struct IndexWriterOptions {
   bool story_keys = true;
   // Words go into Xapian's spelling table, for did-you-mean suggestions.
   bool spelling = true;
+};
+
+// Which documents IndexWriter::Delete removes: those matching every
+// criterion given (ids: any of them). At least one must be given.
+struct DeleteSpec {
+  std::vector<std::string> ids;
+  std::string source;               // as a source: filter would match it
+  std::optional<absl::Time> from;   // published at or after
+  std::optional<absl::Time> until;  // published at or before
 };
 
 class IndexWriter {
@@ -50,6 +62,12 @@ class IndexWriter {
   // explicit story key it gets one from story_keys.h.
   absl::StatusOr<Outcome> Add(NewsDocument doc);
   absl::Status Commit();
+
+  // Commits, then deletes the documents `spec` matches, committing every
+  // batch_size deletions; returns how many. Deleting what is not there is
+  // no error (a re-run deletes 0). Undated documents never match a date
+  // criterion. kInvalidArgument when `spec` has no criterion.
+  absl::StatusOr<int64_t> Delete(const DeleteSpec& spec);
 
   // Commits, then stores `variants` as the synonym table (see
   // name_variants.h); false when it was already there.

@@ -19,6 +19,7 @@
 #include <iostream>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/flags/flag.h"
@@ -60,6 +61,14 @@ ABSL_FLAG(bool, spelling, true,
 ABSL_FLAG(std::string, topic_model, "",
           "topic model written by learn-topics, tried before the taxonomy");
 ABSL_FLAG(std::string, model, "", "learn-topics: the model file to write");
+ABSL_FLAG(std::string, delete_source, "",
+          "delete: only documents from this source");
+ABSL_FLAG(std::string, from, "",
+          "delete: only documents published at or after this date or time "
+          "(UTC unless it has an offset)");
+ABSL_FLAG(std::string, until, "",
+          "delete: only documents published at or before this date or time "
+          "(the whole day for a date)");
 
 namespace newsearch {
 namespace {
@@ -67,6 +76,7 @@ namespace {
 constexpr int kExitSkipped = 1;
 constexpr int kExitFatal = 2;
 constexpr char kLearnTopics[] = "learn-topics";
+constexpr char kDelete[] = "delete";
 
 int Fail(const std::string& message) {
   std::cerr << "newsindex: error: " << message << "\n";
@@ -222,11 +232,55 @@ int RunLearnTopics(const std::vector<std::string>& inputs) {
   return skipped > 0 ? kExitSkipped : 0;
 }
 
+// The delete flags as a DeleteSpec; `ids` are the positional arguments.
+absl::StatusOr<DeleteSpec> DeleteSpecFromFlags(std::vector<std::string> ids) {
+  DeleteSpec spec;
+  spec.ids = std::move(ids);
+  spec.source = absl::GetFlag(FLAGS_delete_source);
+  for (auto [text, bound, out] :
+       {std::make_tuple(absl::GetFlag(FLAGS_from), Bound::kLower, &spec.from),
+        std::make_tuple(absl::GetFlag(FLAGS_until), Bound::kUpper,
+                        &spec.until)}) {
+    if (text.empty()) continue;
+    absl::StatusOr<absl::Time> t =
+        ParseRangeBound(text, absl::UTCTimeZone(), bound);
+    if (!t.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(bound == Bound::kLower ? "--from" : "--until", ": ",
+                       t.status().message()));
+    }
+    *out = *t;
+  }
+  return spec;
+}
+
+// newsindex delete --db DB [--delete_source S] [--from X] [--until X] [ID...]
+int RunDelete(std::vector<std::string> ids) {
+  const std::string db = absl::GetFlag(FLAGS_db);
+  if (db.empty()) return Fail("--db is required (see --help)");
+  absl::StatusOr<DeleteSpec> spec = DeleteSpecFromFlags(std::move(ids));
+  if (!spec.ok()) return Fail(std::string(spec.status().message()));
+  IndexWriterOptions options;
+  options.batch_size = absl::GetFlag(FLAGS_batch_size);
+  absl::StatusOr<std::unique_ptr<IndexWriter>> writer =
+      IndexWriter::Open(db, options);
+  if (!writer.ok()) return Fail(std::string(writer.status().message()));
+  absl::StatusOr<int64_t> deleted = (*writer)->Delete(*spec);
+  if (!deleted.ok()) return Fail(std::string(deleted.status().message()));
+  if (!absl::GetFlag(FLAGS_quiet)) {
+    std::cerr << "newsindex: deleted " << *deleted << " document"
+              << (*deleted == 1 ? "" : "s") << "\n";
+  }
+  return 0;
+}
+
 int Run(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "indexes news into a Xapian database.\n"
       "usage: newsindex --db DB [options] INPUT...\n"
       "       newsindex learn-topics --model OUT.json INPUT...\n"
+      "       newsindex delete --db DB [--delete_source S] [--from X] "
+      "[--until X] [ID...]\n"
       "INPUT: a news.jsonl or page-text file, a directory (searched "
       "recursively for .jsonl/.ndjson/.json/.txt/.page) or - for stdin; "
       "learn-topics reads news.jsonl files and learns from the records with "
@@ -236,6 +290,10 @@ int Run(int argc, char** argv) {
   if (!positional.empty() && positional.front() == kLearnTopics) {
     positional.erase(positional.begin());
     return RunLearnTopics(positional);
+  }
+  if (!positional.empty() && positional.front() == kDelete) {
+    positional.erase(positional.begin());
+    return RunDelete(std::move(positional));
   }
   return RunIndex(std::move(positional));
 }

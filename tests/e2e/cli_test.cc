@@ -360,6 +360,38 @@ TEST_F(CliTest, StoryKeysCanBeTurnedOff) {
             without["total"]["reports"].GetInt());
 }
 
+TEST_F(SampleCliTest, DeleteBySourceAndDateThenAgain) {
+  auto total = [&](const std::string& query) {
+    return ParseJson(RunCommand(Search(db_, "--json --no-fold --limit 0 " +
+                                                Quote(query)))
+                         .out)["total"]["value"]
+        .GetInt64();
+  };
+  const int64_t all = total("");
+  const int64_t selected =
+      total("source:northwind-wire date:2026-11-01..2026-11-30");
+  ASSERT_GT(selected, 2);
+  const std::string command =
+      testing::NewsindexPath() + " delete --db " + Quote(db_) +
+      " --delete_source northwind-wire --from 2026-11-01 --until 2026-11-30";
+  testing::CommandResult r = RunCommand(command);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err,
+              HasSubstr("deleted " + std::to_string(selected) + " documents"));
+  EXPECT_EQ(total(""), all - selected);
+  r = RunCommand(command);  // again: nothing left to delete
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_THAT(r.err, HasSubstr("deleted 0 documents"));
+  // By id; with no criterion at all it refuses.
+  r = RunCommand(testing::NewsindexPath() + " delete --db " + Quote(db_) +
+                 " hg-2026-1005-picket-lines");
+  EXPECT_THAT(r.err, HasSubstr("deleted 1 document\n"));
+  r = RunCommand(testing::NewsindexPath() + " delete --db " + Quote(db_));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("never deletes everything"));
+  EXPECT_EQ(total(""), all - selected - 1);
+}
+
 TEST_F(CliTest, IndexUsageErrors) {
   EXPECT_EQ(RunCommand(testing::NewsindexPath() + " some.jsonl").exit_code, 2);
   testing::CommandResult r =

@@ -1,5 +1,7 @@
 #include "indexer/index_writer.h"
 
+#include <tuple>
+
 #include "gtest/gtest.h"
 #include "indexer/identity.h"
 #include "newsearch/dates.h"
@@ -98,6 +100,88 @@ TEST(IndexWriterTest, SecondWriterIsRefusedWithAClearCode) {
 TEST(IndexWriterTest, UnwritablePathIsAnError) {
   EXPECT_THAT(IndexWriter::Open("/proc/newsearch-cannot-create/db", {}),
               ::testing::Not(IsOk()));
+}
+
+}  // namespace
+}  // namespace newsearch
+
+namespace newsearch {
+namespace {
+
+// Ids of the documents in `path`, sorted.
+std::vector<std::string> StoredIds(const std::string& path) {
+  Xapian::Database db(path);
+  std::vector<std::string> ids;
+  for (auto it = db.allterms_begin(schema::kPrefixId);
+       it != db.allterms_end(schema::kPrefixId); ++it) {
+    ids.push_back((*it).substr(1));
+  }
+  return ids;
+}
+
+class DeleteTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = testing::MakeTempDir("db");
+    auto writer = IndexWriter::Open(path_, {});
+    ASSERT_THAT(writer, IsOk());
+    for (const auto& [id, source, published] :
+         std::vector<std::tuple<std::string, std::string, std::string>>{
+             {"a", "wire", "2026-03-01T10:00:00Z"},
+             {"b", "wire", "2026-03-02T10:00:00Z"},
+             {"c", "gazette", "2026-03-02T23:00:00Z"},
+             {"d", "gazette", ""}}) {
+      NewsDocument doc;
+      doc.id = id;
+      doc.title = "Report " + id;
+      doc.source = source;
+      doc.language = "en";
+      if (!published.empty()) doc.published = *ParseTimestamp(published);
+      ASSERT_THAT(PrepareDocument(&doc), IsOk());
+      ASSERT_THAT((*writer)->Add(doc), IsOk());
+    }
+    ASSERT_THAT((*writer)->Commit(), IsOk());
+  }
+
+  int64_t Delete(const DeleteSpec& spec) {
+    IndexWriterOptions options;
+    options.batch_size = 1;  // a commit after each deletion
+    auto writer = IndexWriter::Open(path_, options);
+    EXPECT_THAT(writer, IsOk());
+    if (!writer.ok()) return -1;
+    absl::StatusOr<int64_t> deleted = (*writer)->Delete(spec);
+    EXPECT_THAT(deleted, IsOk());
+    return deleted.ok() ? *deleted : -1;
+  }
+
+  std::string path_;
+};
+
+TEST_F(DeleteTest, ByIdAndAgainHarmlessly) {
+  EXPECT_EQ(Delete({{"a", "nope"}, "", {}, {}}), 1);
+  EXPECT_THAT(StoredIds(path_), ::testing::ElementsAre("b", "c", "d"));
+  EXPECT_EQ(Delete({{"a"}, "", {}, {}}), 0);
+}
+
+TEST_F(DeleteTest, BySourceAndDateRange) {
+  // March 2 (UTC), wire only; the undated gazette report never matches.
+  DeleteSpec spec;
+  spec.source = "Wire";
+  spec.from = ParseTimestamp("2026-03-02")->time;
+  EXPECT_EQ(Delete(spec), 1);
+  EXPECT_THAT(StoredIds(path_), ::testing::ElementsAre("a", "c", "d"));
+  spec = DeleteSpec();
+  spec.until = ParseTimestamp("2026-03-02T23:30:00Z")->time;
+  EXPECT_EQ(Delete(spec), 2);
+  EXPECT_THAT(StoredIds(path_), ::testing::ElementsAre("d"));
+}
+
+TEST_F(DeleteTest, NeverEverything) {
+  auto writer = IndexWriter::Open(path_, {});
+  ASSERT_THAT(writer, IsOk());
+  EXPECT_THAT((*writer)->Delete({}),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_EQ(StoredIds(path_).size(), 4u);
 }
 
 }  // namespace

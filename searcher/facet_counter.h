@@ -54,6 +54,7 @@ class FacetCounter {
   // reports and distinct stories, exactly, so that a search need not count
   // them with a spy of its own. False when not counting stories.
   bool StoryTotals(int64_t* reports, int64_t* stories) const;
+  bool CountsStories() const { return story_spy_ != nullptr; }
 
  private:
   struct Field {

@@ -183,6 +183,10 @@ bool HasUnknownWord(const Xapian::Database& db, const Xapian::Query& query) {
   return false;
 }
 
+// QueryParser's flags for every parse of a user's query.
+constexpr unsigned kParseFlags =
+    Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD;
+
 // One drill-down filter term.
 absl::StatusOr<Xapian::Query> FilterTerm(const std::string& facet,
                                          const std::string& value) {
@@ -285,13 +289,11 @@ absl::StatusOr<Xapian::Query> BuildQuery(const Xapian::Database& db,
     Configure(parser, db, options);
     const std::string text = NormalizeQueryText(query);
     // Words are counted before synonyms multiply the terms.
-    constexpr unsigned kFlags =
-        Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD;
-    if (CountWords(parser.parse_query(text, kFlags)) >= kLongQueryWords) {
+    if (CountWords(parser.parse_query(text, kParseFlags)) >= kLongQueryWords) {
       parser.set_default_op(Xapian::Query::OP_OR);
     }
     Xapian::Query parsed = parser.parse_query(
-        text, kFlags | Xapian::QueryParser::FLAG_AUTO_SYNONYMS);
+        text, kParseFlags | Xapian::QueryParser::FLAG_AUTO_SYNONYMS);
     if (parsed.empty()) {
       // Nothing searchable was left (only punctuation, say): say so rather
       // than return an empty success.
@@ -312,11 +314,9 @@ absl::StatusOr<std::string> SuggestCorrection(const Xapian::Database& db,
     Xapian::QueryParser parser;
     Configure(parser, db, options);
     const std::string text = NormalizeQueryText(query);
-    constexpr unsigned kFlags =
-        Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD;
-    if (!HasUnknownWord(db, parser.parse_query(text, kFlags))) return "";
-    parser.parse_query(text,
-                       kFlags | Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
+    if (!HasUnknownWord(db, parser.parse_query(text, kParseFlags))) return "";
+    parser.parse_query(
+        text, kParseFlags | Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
     return parser.get_corrected_query_string();
   } catch (const Xapian::Error& e) {
     return XapianErrorToStatus(e, "bad query");

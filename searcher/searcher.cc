@@ -346,11 +346,9 @@ absl::StatusOr<SearchResponse> SearchOnce(const Xapian::Database& db,
     // every match, so it counts reports and distinct stories exactly (the
     // facets' spy does when it counts stories, saving a value read).
     Xapian::ValueCountMatchSpy stories(schema::kSlotStoryKey);
-    int64_t reports = 0, distinct = 0;
-    const bool facets_count_stories = facets->StoryTotals(&reports, &distinct);
     if (request.fold) {
       enquire.set_collapse_key(schema::kSlotStoryKey);
-      if (!facets_count_stories) enquire.add_matchspy(&stories);
+      if (!facets->CountsStories()) enquire.add_matchspy(&stories);
     }
     facets->Attach(enquire);
     if (request.time_limit > absl::ZeroDuration()) {
@@ -366,6 +364,7 @@ absl::StatusOr<SearchResponse> SearchOnce(const Xapian::Database& db,
     response.folded = request.fold;
     response.reports = response.total;
     if (request.fold) {
+      int64_t reports = 0, distinct = 0;
       if (facets->StoryTotals(&reports, &distinct)) {
         response.reports = reports;
         response.total = distinct;

@@ -7,9 +7,10 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
 #include "newsearch/schema.h"
+#include "searcher/date_buckets.h"
+#include "searcher/facet_column.h"
 #include "newsearch/topics.h"
 
 namespace newsearch {
@@ -20,66 +21,6 @@ Xapian::valueno FieldSlot(const std::string& name) {
   if (name == "source") return schema::kSlotSource;
   if (name == "kind") return schema::kSlotKind;
   return schema::kSlotSection;
-}
-
-DateInterval AutoInterval(absl::Duration span) {
-  if (span <= absl::Hours(48)) return DateInterval::kHour;
-  if (span <= absl::Hours(24 * 62)) return DateInterval::kDay;
-  if (span <= absl::Hours(24 * 366)) return DateInterval::kWeek;
-  if (span <= absl::Hours(24 * 366 * 15)) return DateInterval::kMonth;
-  return DateInterval::kYear;
-}
-
-// The first second of the local bucket holding `civil`.
-absl::CivilSecond BucketStart(absl::CivilSecond civil, DateInterval interval) {
-  switch (interval) {
-    case DateInterval::kHour:
-      return absl::CivilHour(civil);
-    case DateInterval::kWeek:
-      return absl::PrevWeekday(absl::CivilDay(civil) + 1,
-                               absl::Weekday::monday);
-    case DateInterval::kMonth:
-      return absl::CivilMonth(civil);
-    case DateInterval::kYear:
-      return absl::CivilYear(civil);
-    case DateInterval::kAuto:
-    case DateInterval::kDay:
-      break;
-  }
-  return absl::CivilDay(civil);
-}
-
-absl::CivilSecond NextBucket(absl::CivilSecond start, DateInterval interval) {
-  switch (interval) {
-    case DateInterval::kHour:
-      return absl::CivilHour(start) + 1;
-    case DateInterval::kWeek:
-      return absl::CivilDay(start) + 7;
-    case DateInterval::kMonth:
-      return absl::CivilMonth(start) + 1;
-    case DateInterval::kYear:
-      return absl::CivilYear(start) + 1;
-    case DateInterval::kAuto:
-    case DateInterval::kDay:
-      break;
-  }
-  return absl::CivilDay(start) + 1;
-}
-
-std::string BucketKey(absl::CivilSecond start, DateInterval interval) {
-  switch (interval) {
-    case DateInterval::kHour:
-      return absl::StrFormat("%04d-%02d-%02dT%02d", start.year(), start.month(),
-                             start.day(), start.hour());
-    case DateInterval::kMonth:
-      return absl::StrFormat("%04d-%02d", start.year(), start.month());
-    case DateInterval::kYear:
-      return absl::StrFormat("%04d", start.year());
-    default:
-      break;
-  }
-  return absl::StrFormat("%04d-%02d-%02d", start.year(), start.month(),
-                         start.day());
 }
 
 // "2025122023" -> 2025-12-20T23:00Z. (absl::ParseTime's %Y would swallow
@@ -107,19 +48,12 @@ struct TimedCount {
 
 DateHistogram BuildHistogram(const std::vector<TimedCount>& items,
                              const FacetOptions& options) {
-  DateHistogram histogram;
-  histogram.time_zone = options.zone_name;
-  histogram.interval = options.interval;
-  if (items.empty()) {
-    if (histogram.interval == DateInterval::kAuto)
-      histogram.interval = DateInterval::kDay;
-    return histogram;
-  }
-  if (histogram.interval == DateInterval::kAuto) {
+  DateInterval interval = options.interval;
+  if (interval == DateInterval::kAuto && !items.empty()) {
     const auto [first, last] = std::minmax_element(
         items.begin(), items.end(),
         [](const TimedCount& a, const TimedCount& b) { return a.t < b.t; });
-    histogram.interval = AutoInterval(last->t - first->t);
+    interval = AutoInterval(last->t - first->t);
   }
   struct Bucket {
     int64_t count = 0;
@@ -128,25 +62,18 @@ DateHistogram BuildHistogram(const std::vector<TimedCount>& items,
   std::map<absl::CivilSecond, Bucket> buckets;
   for (const TimedCount& item : items) {
     Bucket& bucket = buckets[BucketStart(
-        absl::ToCivilSecond(item.t, options.zone), histogram.interval)];
+        absl::ToCivilSecond(item.t, options.zone), interval)];
     if (item.story.empty()) {
       bucket.count += item.count;
     } else {
       bucket.stories.insert(item.story);
     }
   }
-  const absl::CivilSecond last = buckets.rbegin()->first;
-  for (absl::CivilSecond b = buckets.begin()->first; b <= last;
-       b = NextBucket(b, histogram.interval)) {
-    auto it = buckets.find(b);
-    int64_t count = 0;
-    if (it != buckets.end()) {
-      count =
-          it->second.count + static_cast<int64_t>(it->second.stories.size());
-    }
-    histogram.buckets.push_back({BucketKey(b, histogram.interval), count});
+  std::map<absl::CivilSecond, int64_t> counts;
+  for (const auto& [start, bucket] : buckets) {
+    counts[start] = bucket.count + static_cast<int64_t>(bucket.stories.size());
   }
-  return histogram;
+  return HistogramFromBuckets(counts, interval, options.zone_name);
 }
 
 absl::Time PublishedTime(const std::string& value) {
@@ -171,22 +98,11 @@ std::vector<std::pair<std::string, std::string>> FieldValues(
   return values;
 }
 
-FacetCounts TopValues(std::map<std::string, FacetValue> all, int size) {
+FacetCounts TopOf(std::map<std::string, FacetValue> all, int size) {
   std::vector<FacetValue> values;
+  values.reserve(all.size());
   for (auto& [key, value] : all) values.push_back(std::move(value));
-  std::sort(values.begin(), values.end(),
-            [](const FacetValue& a, const FacetValue& b) {
-              return a.count != b.count ? a.count > b.count : a.value < b.value;
-            });
-  FacetCounts counts;
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (i < static_cast<size_t>(size)) {
-      counts.values.push_back(std::move(values[i]));
-    } else {
-      counts.other += values[i].count;
-    }
-  }
-  return counts;
+  return TopValues(std::move(values), size);
 }
 
 FacetCounts CountField(const std::string& name,
@@ -206,7 +122,7 @@ FacetCounts CountField(const std::string& name,
       value.count += count;
     }
   }
-  return TopValues(std::move(all), size);
+  return TopOf(std::move(all), size);
 }
 
 }  // namespace
@@ -263,7 +179,7 @@ bool HasWholeHourOffsets(absl::TimeZone zone) {
 }
 
 absl::StatusOr<std::unique_ptr<FacetCounter>> FacetCounter::Create(
-    const FacetOptions& options) {
+    const FacetOptions& options, std::shared_ptr<const FacetColumn> column) {
   for (const std::string& name : options.names) {
     if (std::find(std::begin(kFacetNames), std::end(kFacetNames), name) ==
         std::end(kFacetNames)) {
@@ -274,10 +190,14 @@ absl::StatusOr<std::unique_ptr<FacetCounter>> FacetCounter::Create(
   if (options.size < 1) {
     return absl::InvalidArgumentError("facet size must be at least 1");
   }
-  return std::unique_ptr<FacetCounter>(new FacetCounter(options));
+  return std::unique_ptr<FacetCounter>(
+      new FacetCounter(options, std::move(column)));
 }
 
-FacetCounter::FacetCounter(const FacetOptions& options) : options_(options) {
+FacetCounter::FacetCounter(const FacetOptions& options,
+                           std::shared_ptr<const FacetColumn> column)
+    : options_(options), column_(std::move(column)) {
+  if (column_) return;
   const bool stories = options_.count == FacetCount::kStories;
   if (stories && !options_.names.empty()) {
     story_spy_ =
@@ -304,6 +224,7 @@ FacetCounter::FacetCounter(const FacetOptions& options) : options_(options) {
 }
 
 void FacetCounter::Attach(Xapian::Enquire& enquire) {
+  if (column_) enquire.add_matchspy(&collector_);
   if (story_spy_) enquire.add_matchspy(story_spy_.get());
   if (date_spy_) enquire.add_matchspy(date_spy_.get());
   for (Field& field : fields_) {
@@ -311,7 +232,22 @@ void FacetCounter::Attach(Xapian::Enquire& enquire) {
   }
 }
 
+void FacetCounter::CountColumn() const {
+  if (column_counted_) return;
+  FacetColumn::Counts counts = column_->Count(collector_.docids, options_);
+  column_facets_ = std::move(counts.facets);
+  column_reports_ = counts.reports;
+  column_stories_ = counts.stories;
+  column_counted_ = true;
+}
+
 bool FacetCounter::StoryTotals(int64_t* reports, int64_t* stories) const {
+  if (column_) {
+    CountColumn();
+    *reports = column_reports_;
+    *stories = column_stories_;
+    return true;
+  }
   if (!story_spy_) return false;
   *reports = static_cast<int64_t>(story_spy_->get_total());
   absl::flat_hash_set<std::string> keys;
@@ -330,6 +266,10 @@ bool FacetCounter::WantsDate() const {
 }
 
 Facets FacetCounter::Collect() const {
+  if (column_) {
+    CountColumn();
+    return column_facets_;
+  }
   if (options_.count == FacetCount::kStories) return CollectStories();
   Facets facets;
   if (date_spy_) facets.date = CollectDates();
@@ -387,7 +327,7 @@ Facets FacetCounter::CollectStories() const {
       c.value.count = static_cast<int64_t>(c.stories.size());
       all[value] = std::move(c.value);
     }
-    facets.fields[fields_[i].name] = TopValues(std::move(all), options_.size);
+    facets.fields[fields_[i].name] = TopOf(std::move(all), options_.size);
   }
   return facets;
 }

@@ -14,8 +14,10 @@
 // Topics are counted from the per-document topic set (schema.h), each topic
 // of a document once. Counting stories, one spy on kSlotStoryFacets sees
 // every matching report's story and facet values, and each value counts its
-// distinct stories (dates then use exact times, in any zone). Not
-// thread-safe: one per search.
+// distinct stories (dates then use exact times, in any zone). Given the
+// FacetColumn of the database's revision (facet_column.h), it collects the
+// matching docids instead and counts from memory: the same counts, without
+// a value read per match. Not thread-safe: one per search.
 #ifndef NEWSEARCH_SEARCHER_FACET_COUNTER_H_
 #define NEWSEARCH_SEARCHER_FACET_COUNTER_H_
 
@@ -31,6 +33,8 @@
 
 namespace newsearch {
 
+class FacetColumn;
+
 struct FacetOptions {
   std::vector<std::string> names;  // from kFacetNames
   DateInterval interval = DateInterval::kAuto;
@@ -44,17 +48,18 @@ class FacetCounter {
  public:
   // kInvalidArgument for an unknown facet name.
   static absl::StatusOr<std::unique_ptr<FacetCounter>> Create(
-      const FacetOptions& options);
+      const FacetOptions& options,
+      std::shared_ptr<const FacetColumn> column = nullptr);
 
   // The spies stay owned by this object, which must outlive the match.
   void Attach(Xapian::Enquire& enquire);
   Facets Collect() const;
 
-  // Counting stories, the spy sees every match's story key: the matching
-  // reports and distinct stories, exactly, so that a search need not count
-  // them with a spy of its own. False when not counting stories.
+  // Counting stories or from a column, the counter sees every match's story:
+  // the matching reports and distinct stories, exactly, so that a search need
+  // not count them with a spy of its own. False otherwise.
   bool StoryTotals(int64_t* reports, int64_t* stories) const;
-  bool CountsStories() const { return story_spy_ != nullptr; }
+  bool HasStoryTotals() const { return story_spy_ || column_; }
 
  private:
   struct Field {
@@ -62,12 +67,29 @@ class FacetCounter {
     std::unique_ptr<Xapian::ValueCountMatchSpy> spy;
   };
 
-  explicit FacetCounter(const FacetOptions& options);
+  // Collects the docids of every match, for counting from a column.
+  class DocidCollector : public Xapian::MatchSpy {
+   public:
+    void operator()(const Xapian::Document& doc, double) override {
+      docids.push_back(doc.get_docid());
+    }
+    std::vector<Xapian::docid> docids;
+  };
+
+  FacetCounter(const FacetOptions& options,
+               std::shared_ptr<const FacetColumn> column);
+  void CountColumn() const;
   DateHistogram CollectDates() const;
   Facets CollectStories() const;
   bool WantsDate() const;
 
   FacetOptions options_;
+  std::shared_ptr<const FacetColumn> column_;  // set: count from it
+  DocidCollector collector_;
+  mutable bool column_counted_ = false;  // the three below are set
+  mutable Facets column_facets_;
+  mutable int64_t column_reports_ = 0;
+  mutable int64_t column_stories_ = 0;
   std::unique_ptr<Xapian::ValueCountMatchSpy> story_spy_;  // counting stories
   bool exact_times_ = false;  // count kSlotPublished instead of hour keys
   std::unique_ptr<Xapian::ValueCountMatchSpy> date_spy_;

@@ -1,23 +1,23 @@
 #include "newsearch/searcher.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
-#include <set>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "newsearch/dates.h"
 #include "newsearch/doc_data.h"
-#include "newsearch/folding.h"
 #include "newsearch/schema.h"
 #include "newsearch/status_macros.h"
-#include "newsearch/text.h"
 #include "newsearch/xapian_status.h"
 #include "searcher/database_pool.h"
+#include "searcher/facet_column.h"
 #include "searcher/facet_counter.h"
 #include "searcher/query_builder.h"
 #include "searcher/recency.h"
+#include "searcher/snippets.h"
 
 namespace newsearch {
 namespace {
@@ -59,49 +59,6 @@ void ApplySort(Xapian::Enquire& enquire, SortOrder sort, bool boosted) {
       enquire.set_sort_by_value_then_relevance(schema::kSlotPublished, false);
       break;
   }
-}
-
-// How well a snippet matches: distinct highlighted words (case-folded),
-// then highlights.
-std::pair<int, int> MatchScore(absl::string_view snippet,
-                               const SearchRequest& request) {
-  const std::string& start = request.highlight_start;
-  const std::string& end = request.highlight_end;
-  if (start.empty() || end.empty()) return {0, 0};
-  std::set<std::string> words;
-  int highlights = 0;
-  for (size_t at = snippet.find(start); at != absl::string_view::npos;
-       at = snippet.find(start, at + start.size())) {
-    const size_t word = at + start.size();
-    const size_t stop = snippet.find(end, word);
-    if (stop == absl::string_view::npos) break;
-    words.insert(NormalizeFilterValue(snippet.substr(word, stop - word)));
-    ++highlights;
-  }
-  return {static_cast<int>(words.size()), highlights};
-}
-
-// The snippet of the field that matches best (MatchScore), the longer field
-// on a tie (the title is shown anyway). MSet::snippet() highlights matches
-// (stemmed and accent-folded forms too, through `stem`) and cuts at word
-// boundaries.
-std::string BestSnippet(const Xapian::MSet& mset, const NewsDocument& doc,
-                        const SearchRequest& request,
-                        const Xapian::Stem& stem) {
-  std::string best;
-  std::pair<int, int> best_score = {-1, -1};
-  for (const std::string* text : {&doc.body, &doc.summary, &doc.title}) {
-    if (text->empty()) continue;
-    std::string snippet =
-        mset.snippet(*text, request.snippet_length, stem, 0,
-                     request.highlight_start, request.highlight_end, "...");
-    const std::pair<int, int> score = MatchScore(snippet, request);
-    if (score > best_score) {
-      best = std::move(snippet);
-      best_score = score;
-    }
-  }
-  return best;
 }
 
 // How hybrid ranking was set up for one search, to explain scores after.
@@ -197,9 +154,10 @@ void AddFoldedReports(const Xapian::Database& db, const Xapian::Query& query,
   }
 }
 
-absl::Status FillResults(const Xapian::MSet& mset, const SearchRequest& request,
-                         const Recency& recency, SearchResponse* response) {
-  const Xapian::Stem stem = FoldingStemmer(request.language);
+absl::Status FillResults(const Xapian::MSet& mset, const Xapian::Query& query,
+                         const SearchRequest& request, const Recency& recency,
+                         SearchResponse* response) {
+  const SnippetMaker snippets(query, request);
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     const Xapian::Document xdoc = it.get_document();
     ASSIGN_OR_RETURN(NewsDocument doc, DecodeDocData(xdoc.get_data()));
@@ -215,7 +173,7 @@ absl::Status FillResults(const Xapian::MSet& mset, const SearchRequest& request,
     }
     result.relevance_score = result.score - result.recency_score;
     if (request.snippet_length > 0) {
-      result.snippet = BestSnippet(mset, doc, request, stem);
+      result.snippet = snippets.Best(mset, doc);
     }
     result.document = std::move(doc);
     response->results.push_back(std::move(result));
@@ -223,9 +181,9 @@ absl::Status FillResults(const Xapian::MSet& mset, const SearchRequest& request,
   return absl::OkStatus();
 }
 
-absl::StatusOr<SearchResponse> SearchOnce(const Xapian::Database& db,
-                                          const std::string& path,
-                                          const SearchRequest& request);
+absl::StatusOr<SearchResponse> SearchOnce(
+    const Xapian::Database& db, const std::string& path,
+    std::shared_ptr<const FacetColumn> column, const SearchRequest& request);
 
 }  // namespace
 
@@ -239,22 +197,32 @@ absl::StatusOr<SortOrder> ParseSortOrder(absl::string_view name) {
 }
 
 absl::StatusOr<std::unique_ptr<Searcher>> Searcher::Open(
-    const std::string& path) {
+    const std::string& path, const SearcherOptions& options) {
   ASSIGN_OR_RETURN(std::unique_ptr<DatabasePool> pool,
                    DatabasePool::Open(path));
-  return std::unique_ptr<Searcher>(new Searcher(std::move(pool)));
+  // Only a directory is surely one local database (a stub may list remote
+  // shards, which cannot run our spy).
+  std::error_code error;
+  FacetColumnCache::Mode mode = FacetColumnCache::Mode::kOff;
+  if (options.facet_cache && std::filesystem::is_directory(path, error)) {
+    mode = options.facet_cache_blocking ? FacetColumnCache::Mode::kBlocking
+                                        : FacetColumnCache::Mode::kBackground;
+  }
+  return std::unique_ptr<Searcher>(new Searcher(
+      std::move(pool), std::make_unique<FacetColumnCache>(path, mode)));
 }
 
-Searcher::Searcher(std::unique_ptr<DatabasePool> pool)
-    : pool_(std::move(pool)) {}
+Searcher::Searcher(std::unique_ptr<DatabasePool> pool,
+                   std::unique_ptr<FacetColumnCache> facet_cache)
+    : pool_(std::move(pool)), facet_cache_(std::move(facet_cache)) {}
 
 Searcher::~Searcher() = default;
 
 absl::StatusOr<SearchResponse> Searcher::Search(const SearchRequest& request) {
   RETURN_IF_ERROR(ValidateRequest(request));
   ASSIGN_OR_RETURN(DatabasePool::Lease lease, pool_->Acquire());
-  absl::StatusOr<SearchResponse> response =
-      SearchOnce(lease.db(), pool_->path(), request);
+  absl::StatusOr<SearchResponse> response = SearchOnce(
+      lease.db(), pool_->path(), facet_cache_->Get(lease.db()), request);
   if (response.status().code() == absl::StatusCode::kAborted) {
     // DatabaseModifiedError: the indexer committed twice while we read.
     try {
@@ -262,7 +230,8 @@ absl::StatusOr<SearchResponse> Searcher::Search(const SearchRequest& request) {
     } catch (const Xapian::Error& e) {
       return XapianErrorToStatus(e, "cannot reopen " + pool_->path());
     }
-    response = SearchOnce(lease.db(), pool_->path(), request);
+    response = SearchOnce(lease.db(), pool_->path(),
+                          facet_cache_->Get(lease.db()), request);
   }
   return response;
 }
@@ -314,9 +283,9 @@ absl::StatusOr<DatabaseInfo> Searcher::Info() {
 
 namespace {
 
-absl::StatusOr<SearchResponse> SearchOnce(const Xapian::Database& db,
-                                          const std::string& path,
-                                          const SearchRequest& request) {
+absl::StatusOr<SearchResponse> SearchOnce(
+    const Xapian::Database& db, const std::string& path,
+    std::shared_ptr<const FacetColumn> column, const SearchRequest& request) {
   const absl::Time start = absl::Now();
   const absl::Time now = request.now.value_or(start);
   ASSIGN_OR_RETURN(absl::TimeZone zone, LoadZone(request.time_zone));
@@ -330,7 +299,8 @@ absl::StatusOr<SearchResponse> SearchOnce(const Xapian::Database& db,
           {request.facets, request.date_interval, zone, request.time_zone,
            request.facet_size,
            request.facet_count.value_or(request.fold ? FacetCount::kStories
-                                                     : FacetCount::kReports)}));
+                                                     : FacetCount::kReports)},
+          std::move(column)));
   SearchResponse response;
   response.query = request.query;
   response.offset = request.offset;
@@ -348,7 +318,7 @@ absl::StatusOr<SearchResponse> SearchOnce(const Xapian::Database& db,
     Xapian::ValueCountMatchSpy stories(schema::kSlotStoryKey);
     if (request.fold) {
       enquire.set_collapse_key(schema::kSlotStoryKey);
-      if (!facets->CountsStories()) enquire.add_matchspy(&stories);
+      if (!facets->HasStoryTotals()) enquire.add_matchspy(&stories);
     }
     facets->Attach(enquire);
     if (request.time_limit > absl::ZeroDuration()) {
@@ -383,7 +353,7 @@ absl::StatusOr<SearchResponse> SearchOnce(const Xapian::Database& db,
       ASSIGN_OR_RETURN(response.suggestion,
                        Suggest(db, request, query_options, response.reports));
     }
-    RETURN_IF_ERROR(FillResults(mset, request, recency, &response));
+    RETURN_IF_ERROR(FillResults(mset, query, request, recency, &response));
     if (request.fold) AddFoldedReports(db, text_query, mset, &response);
   } catch (const Xapian::Error& e) {
     return XapianErrorToStatus(e,

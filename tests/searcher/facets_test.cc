@@ -1,6 +1,8 @@
 // Exact facets: date histograms on local calendars (daylight saving
 // included), topic/source/kind counts with the rest summed, drill-down
-// filters, and relative dates, through a real index and Searcher.
+// filters, and relative dates, through a real index and Searcher. Every
+// test runs twice: counting with Xapian's value spies and from the in-memory
+// facet column (facet_column.h), which must agree to the last count.
 #include "newsearch/facets.h"
 
 #include "gtest/gtest.h"
@@ -30,7 +32,19 @@ std::vector<std::pair<std::string, int64_t>> Values(const FacetCounts& c) {
   return out;
 }
 
-class FacetsTest : public ::testing::Test {
+// The two ways of counting.
+SearcherOptions CountingWith(bool column) {
+  SearcherOptions options;
+  options.facet_cache = column;
+  options.facet_cache_blocking = true;
+  return options;
+}
+
+std::string CountingName(const ::testing::TestParamInfo<bool>& info) {
+  return info.param ? "Column" : "Spies";
+}
+
+class FacetsTest : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override {
     std::vector<std::string> many;
@@ -53,7 +67,7 @@ class FacetsTest : public ::testing::Test {
                      {"Climate"}, "daily"),
              MakeDoc("f", "Oil museum", "Oil.", "", {"Culture"}, "daily")}),
         IsOk());
-    auto searcher = Searcher::Open(path);
+    auto searcher = Searcher::Open(path, CountingWith(GetParam()));
     ASSERT_THAT(searcher, IsOk());
     searcher_ = std::move(*searcher);
   }
@@ -79,7 +93,10 @@ class FacetsTest : public ::testing::Test {
   std::unique_ptr<Searcher> searcher_;
 };
 
-TEST_F(FacetsTest, DayHistogramFollowsTheLocalCalendarAcrossDst) {
+INSTANTIATE_TEST_SUITE_P(Counting, FacetsTest, ::testing::Bool(),
+                         CountingName);
+
+TEST_P(FacetsTest, DayHistogramFollowsTheLocalCalendarAcrossDst) {
   SearchRequest request = Request("oil", {"date"});
   request.date_interval = DateInterval::kDay;
   const SearchResponse utc = Search(request);
@@ -97,7 +114,7 @@ TEST_F(FacetsTest, DayHistogramFollowsTheLocalCalendarAcrossDst) {
                           Pair("2025-10-29", 1)));
 }
 
-TEST_F(FacetsTest, HourWeekMonthAndAutoIntervals) {
+TEST_P(FacetsTest, HourWeekMonthAndAutoIntervals) {
   SearchRequest request = Request("oil", {"date"});
   request.time_zone = "Europe/Paris";
   request.date_interval = DateInterval::kHour;
@@ -116,7 +133,7 @@ TEST_F(FacetsTest, HourWeekMonthAndAutoIntervals) {
   EXPECT_EQ(Search(request).facets.date->interval, DateInterval::kHour);
 }
 
-TEST_F(FacetsTest, ZonesWithHalfHourOffsetsAreStillExact) {
+TEST_P(FacetsTest, ZonesWithHalfHourOffsetsAreStillExact) {
   SearchRequest request = Request("oil", {"date"});
   request.time_zone = "Asia/Kolkata";  // UTC+5:30
   request.date_interval = DateInterval::kDay;
@@ -126,7 +143,7 @@ TEST_F(FacetsTest, ZonesWithHalfHourOffsetsAreStillExact) {
                           Pair("2025-10-28", 0), Pair("2025-10-29", 1)));
 }
 
-TEST_F(FacetsTest, TopicsCountOnceEachAndTheRestIsSummed) {
+TEST_P(FacetsTest, TopicsCountOnceEachAndTheRestIsSummed) {
   SearchRequest request = Request("oil", {"topic", "source", "kind"});
   request.facet_size = 3;
   const SearchResponse response = Search(request);
@@ -143,7 +160,7 @@ TEST_F(FacetsTest, TopicsCountOnceEachAndTheRestIsSummed) {
               ElementsAre(Pair("article", 6)));
 }
 
-TEST_F(FacetsTest, DrillDownOrsWithinAFacetAndAndsAcross) {
+TEST_P(FacetsTest, DrillDownOrsWithinAFacetAndAndsAcross) {
   SearchRequest request = Request("oil", {"topic", "source"});
   request.filters = {{"topic", "Climate"}, {"topic", "conflict"}};
   SearchResponse response = Search(request);
@@ -160,12 +177,12 @@ TEST_F(FacetsTest, DrillDownOrsWithinAFacetAndAndsAcross) {
               StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
-TEST_F(FacetsTest, UnknownFacetIsAnError) {
+TEST_P(FacetsTest, UnknownFacetIsAnError) {
   EXPECT_THAT(searcher_->Search(Request("oil", {"mood"})),
               StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
-TEST_F(FacetsTest, RelativeDatesUseNowAndTheZone) {
+TEST_P(FacetsTest, RelativeDatesUseNowAndTheZone) {
   auto ids = [&](const std::string& query, const std::string& tz,
                  const char* now) {
     SearchRequest request;
@@ -214,7 +231,7 @@ namespace newsearch {
 namespace {
 
 // Counting stories: each story once per value any of its reports has.
-class StoryFacetsTest : public ::testing::Test {
+class StoryFacetsTest : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override {
     auto report = [](std::string id, std::string story, std::string published,
@@ -235,7 +252,7 @@ class StoryFacetsTest : public ::testing::Test {
              report("s2-a", "s2", "2025-10-26T12:00:00Z", {"Climate"}, "wire"),
              report("u", "u", "", {"Culture"}, "daily")}),
         IsOk());
-    auto searcher = Searcher::Open(path);
+    auto searcher = Searcher::Open(path, CountingWith(GetParam()));
     ASSERT_THAT(searcher, IsOk());
     searcher_ = std::move(*searcher);
   }
@@ -255,7 +272,10 @@ class StoryFacetsTest : public ::testing::Test {
   std::unique_ptr<Searcher> searcher_;
 };
 
-TEST_F(StoryFacetsTest, FoldedSearchesCountStoriesByDefault) {
+INSTANTIATE_TEST_SUITE_P(Counting, StoryFacetsTest, ::testing::Bool(),
+                         CountingName);
+
+TEST_P(StoryFacetsTest, FoldedSearchesCountStoriesByDefault) {
   const Facets facets = Count(/*fold=*/true, std::nullopt);
   EXPECT_EQ(facets.counted, FacetCount::kStories);
   EXPECT_THAT(
@@ -270,7 +290,7 @@ TEST_F(StoryFacetsTest, FoldedSearchesCountStoriesByDefault) {
               ElementsAre(Pair("2025-10-25", 1), Pair("2025-10-26", 2)));
 }
 
-TEST_F(StoryFacetsTest, ReportsAreCountedWhenAskedOrUnfolded) {
+TEST_P(StoryFacetsTest, ReportsAreCountedWhenAskedOrUnfolded) {
   for (const Facets& facets : {Count(/*fold=*/true, FacetCount::kReports),
                                Count(/*fold=*/false, std::nullopt)}) {
     EXPECT_EQ(facets.counted, FacetCount::kReports);
@@ -286,7 +306,7 @@ TEST_F(StoryFacetsTest, ReportsAreCountedWhenAskedOrUnfolded) {
   }
 }
 
-TEST_F(StoryFacetsTest, StoriesCanBeCountedUnfolded) {
+TEST_P(StoryFacetsTest, StoriesCanBeCountedUnfolded) {
   const Facets facets = Count(/*fold=*/false, FacetCount::kStories);
   EXPECT_EQ(facets.counted, FacetCount::kStories);
   EXPECT_THAT(

@@ -149,12 +149,24 @@ struct DatabaseInfo {
 };
 
 class DatabasePool;
+class FacetColumnCache;
+
+struct SearcherOptions {
+  // For a database directory, keep the facet values of every document in
+  // memory (about 40 bytes a document), rebuilt on a background thread after
+  // each commit, so that exact facets and story totals cost no value reads;
+  // until it is built, and for stub files, Xapian's value spies count.
+  bool facet_cache = true;
+  // Build the in-memory facet values in the search that needs them instead
+  // (the first search after a commit waits): for tests and one-shot tools.
+  bool facet_cache_blocking = false;
+};
 
 class Searcher {
  public:
   // `path`: a Xapian database directory or stub file.
   static absl::StatusOr<std::unique_ptr<Searcher>> Open(
-      const std::string& path);
+      const std::string& path, const SearcherOptions& options = {});
   ~Searcher();
 
   absl::StatusOr<SearchResponse> Search(const SearchRequest& request);
@@ -169,9 +181,11 @@ class Searcher {
   absl::StatusOr<DatabaseInfo> Info();
 
  private:
-  explicit Searcher(std::unique_ptr<DatabasePool> pool);
+  Searcher(std::unique_ptr<DatabasePool> pool,
+           std::unique_ptr<FacetColumnCache> facet_cache);
 
   std::unique_ptr<DatabasePool> pool_;
+  std::unique_ptr<FacetColumnCache> facet_cache_;
 };
 
 }  // namespace newsearch

@@ -1,0 +1,212 @@
+// The in-memory facet column must count exactly what Xapian's value spies
+// count, for every kind of facet request (stories or reports, folded or not,
+// every interval, zones with half-hour offsets and half-hour daylight saving
+// shifts), and the cache must follow commits.
+#include "searcher/facet_column.h"
+
+#include <chrono>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include "gtest/gtest.h"
+#include "newsearch/searcher.h"
+#include "tests/searcher/test_index.h"
+#include "tests/test_util.h"
+
+namespace newsearch {
+namespace {
+
+using ::newsearch::testing::IsOk;
+using ::newsearch::testing::MakeDoc;
+
+// A random but fixed corpus: 400 reports of 90 stories over two years, to
+// the second, some undated, with overlapping topics, sources and sections.
+std::vector<NewsDocument> RandomReports() {
+  std::mt19937 random(20261128);
+  const std::vector<std::string> topics = {"Energy", "Markets", "Climate",
+                                           "Conflict", "Culture", "Health",
+                                           "Elections", "Sport"};
+  const std::vector<std::string> sources = {"wire", "gazette", "daily",
+                                            "herald", "post"};
+  const std::vector<std::string> words = {"oil", "gas", "talks", "vote",
+                                          "storm", "match"};
+  std::vector<NewsDocument> docs;
+  for (int i = 0; i < 400; ++i) {
+    const std::string title =
+        words[random() % words.size()] + " " + words[random() % words.size()];
+    std::string published;
+    if (random() % 10 != 0) {
+      const int64_t t = 1735689600 + static_cast<int64_t>(random() % 63072000);
+      published = absl::FormatTime("%Y-%m-%dT%H:%M:%SZ",
+                                   absl::FromUnixSeconds(t), absl::UTCTimeZone());
+    }
+    std::vector<std::string> doc_topics;
+    for (const std::string& topic : topics) {
+      if (random() % 4 == 0) doc_topics.push_back(topic);
+    }
+    NewsDocument doc =
+        MakeDoc("r" + std::to_string(i), title, title + ".", published,
+                doc_topics, sources[random() % sources.size()]);
+    doc.story_key = "s" + std::to_string(random() % 90);
+    if (random() % 3 == 0) doc.section = random() % 2 ? "world" : "business";
+    docs.push_back(std::move(doc));
+  }
+  return docs;
+}
+
+std::string Describe(const SearchResponse& response) {
+  std::ostringstream out;
+  out << "total " << response.total << " reports " << response.reports
+      << " counted " << FacetCountName(response.facets.counted) << "\n";
+  if (response.facets.date) {
+    out << "date " << DateIntervalName(response.facets.date->interval) << " "
+        << response.facets.date->time_zone << ":";
+    for (const DateBucket& b : response.facets.date->buckets) {
+      out << " " << b.key << "=" << b.count;
+    }
+    out << "\n";
+  }
+  for (const auto& [name, counts] : response.facets.fields) {
+    out << name << ":";
+    for (const FacetValue& v : counts.values) {
+      out << " " << v.value << "(" << v.name << ")=" << v.count;
+    }
+    out << " other=" << counts.other << "\n";
+  }
+  return out.str();
+}
+
+TEST(FacetColumnTest, CountsExactlyWhatTheSpiesCount) {
+  const std::string path = testing::MakeTempDir("db");
+  ASSERT_THAT(testing::BuildTestIndex(path, RandomReports()), IsOk());
+  SearcherOptions spies_options;
+  spies_options.facet_cache = false;
+  SearcherOptions column_options;
+  column_options.facet_cache_blocking = true;
+  auto spies = Searcher::Open(path, spies_options);
+  auto column = Searcher::Open(path, column_options);
+  ASSERT_THAT(spies, IsOk());
+  ASSERT_THAT(column, IsOk());
+
+  int compared = 0;
+  for (const char* query : {"oil", "gas OR storm", "talks source:wire", ""}) {
+    for (const char* zone : {"UTC", "Europe/Paris", "Asia/Kolkata",
+                             "America/St_Johns", "Australia/Lord_Howe"}) {
+      for (DateInterval interval :
+           {DateInterval::kAuto, DateInterval::kHour, DateInterval::kDay,
+            DateInterval::kWeek, DateInterval::kMonth, DateInterval::kYear}) {
+        for (bool fold : {true, false}) {
+          for (FacetCount count : {FacetCount::kStories, FacetCount::kReports}) {
+            SearchRequest request;
+            request.query = query;
+            request.time_zone = zone;
+            request.date_interval = interval;
+            request.fold = fold;
+            request.facet_count = count;
+            request.facets = {"date", "topic", "source", "section", "kind"};
+            request.facet_size = 3;
+            request.limit = 0;
+            absl::StatusOr<SearchResponse> a = (*spies)->Search(request);
+            absl::StatusOr<SearchResponse> b = (*column)->Search(request);
+            ASSERT_THAT(a, IsOk());
+            ASSERT_THAT(b, IsOk());
+            ASSERT_EQ(Describe(*a), Describe(*b))
+                << "query '" << query << "' in " << zone << ", interval "
+                << DateIntervalName(interval) << ", fold " << fold
+                << ", counting " << FacetCountName(count);
+            ++compared;
+          }
+        }
+      }
+    }
+  }
+  EXPECT_EQ(compared, 4 * 5 * 6 * 2 * 2);
+}
+
+TEST(FacetColumnTest, FoldedTotalsWithoutFacetsComeFromTheColumnToo) {
+  const std::string path = testing::MakeTempDir("db");
+  ASSERT_THAT(testing::BuildTestIndex(path, RandomReports()), IsOk());
+  SearcherOptions spies_options;
+  spies_options.facet_cache = false;
+  SearcherOptions column_options;
+  column_options.facet_cache_blocking = true;
+  auto spies = Searcher::Open(path, spies_options);
+  auto column = Searcher::Open(path, column_options);
+  ASSERT_THAT(spies, IsOk());
+  ASSERT_THAT(column, IsOk());
+  SearchRequest request;
+  request.query = "oil";
+  absl::StatusOr<SearchResponse> a = (*spies)->Search(request);
+  absl::StatusOr<SearchResponse> b = (*column)->Search(request);
+  ASSERT_THAT(a, IsOk());
+  ASSERT_THAT(b, IsOk());
+  EXPECT_GT(a->reports, a->total);  // some stories have several reports
+  EXPECT_EQ(a->total, b->total);
+  EXPECT_EQ(a->reports, b->reports);
+  ASSERT_EQ(a->results.size(), b->results.size());
+  for (size_t i = 0; i < a->results.size(); ++i) {
+    EXPECT_EQ(a->results[i].docid, b->results[i].docid);
+  }
+}
+
+// Polls `cache` until it has the column of `db`'s revision.
+std::shared_ptr<const FacetColumn> WaitForColumn(FacetColumnCache* cache,
+                                                 Xapian::Database& db) {
+  for (int i = 0; i < 500; ++i) {
+    if (auto column = cache->Get(db)) return column;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return nullptr;
+}
+
+TEST(FacetColumnCacheTest, BuildsInTheBackgroundAndFollowsCommits) {
+  const std::string path = testing::MakeTempDir("db");
+  ASSERT_THAT(testing::BuildTestIndex(
+                  path, {MakeDoc("a", "Oil", "Oil.", "2025-10-25T21:30:00Z",
+                                 {"Energy"}, "wire")}),
+              IsOk());
+  FacetColumnCache cache(path, FacetColumnCache::Mode::kBackground);
+  Xapian::Database db(path);
+  std::shared_ptr<const FacetColumn> first = WaitForColumn(&cache, db);
+  ASSERT_NE(first, nullptr);
+  EXPECT_EQ(first->revision(), db.get_revision());
+
+  {
+    auto writer = IndexWriter::Open(path, {});
+    ASSERT_THAT(writer, IsOk());
+    NewsDocument doc =
+        MakeDoc("b", "Gas", "Gas.", "2025-10-26T10:00:00Z", {}, "gazette");
+    ASSERT_THAT(PrepareDocument(&doc), IsOk());
+    ASSERT_THAT((*writer)->Add(doc).status(), IsOk());
+    ASSERT_THAT((*writer)->Commit(), IsOk());
+  }
+  db.reopen();
+  std::shared_ptr<const FacetColumn> second = WaitForColumn(&cache, db);
+  ASSERT_NE(second, nullptr);
+  EXPECT_EQ(second->revision(), db.get_revision());
+  EXPECT_GT(second->revision(), first->revision());
+
+  FacetOptions options;
+  options.names = {"source"};
+  const FacetColumn::Counts counts = second->Count({1, 2}, options);
+  EXPECT_EQ(counts.reports, 2);
+  ASSERT_EQ(counts.facets.fields.at("source").values.size(), 2u);
+  // The old column, still held by a search that began before the commit,
+  // is unchanged.
+  EXPECT_EQ(first->Count({1, 2}, options).facets.fields.at("source").values.size(),
+            1u);
+}
+
+TEST(FacetColumnCacheTest, OffMeansNoColumn) {
+  const std::string path = testing::MakeTempDir("db");
+  ASSERT_THAT(testing::BuildTestIndex(
+                  path, {MakeDoc("a", "Oil", "Oil.", "", {}, "wire")}),
+              IsOk());
+  FacetColumnCache cache(path, FacetColumnCache::Mode::kOff);
+  Xapian::Database db(path);
+  EXPECT_EQ(cache.Get(db), nullptr);
+}
+
+}  // namespace
+}  // namespace newsearch

@@ -143,6 +143,18 @@ void FacetColumn::AddRow(Xapian::docid did, const std::string& value,
   row.topic_count = set->second.second;
 }
 
+absl::string_view FacetColumn::Source(Xapian::docid did) const {
+  if (did >= rows_.size()) return "";
+  const uint32_t id = rows_[did].values[kSource - kSource];
+  return id == 0 ? "" : dictionary_[kSource][id - 1].value;
+}
+
+bool FacetColumn::Published(Xapian::docid did, int64_t* unix_seconds) const {
+  if (did >= rows_.size() || !rows_[did].dated) return false;
+  *unix_seconds = rows_[did].published;
+  return true;
+}
+
 FacetColumn::Counts FacetColumn::Count(
     const std::vector<Xapian::docid>& matches,
     const FacetOptions& options) const {

@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "newsearch/facets.h"
 #include "searcher/facet_counter.h"
 
@@ -48,6 +49,14 @@ class FacetColumn {
   }
   const std::string& uuid() const { return uuid_; }
   Xapian::rev revision() const { return revision_; }
+
+  // One document's values (0, "" and false when it has none), for the
+  // other per-document reads of a search.
+  uint32_t Story(Xapian::docid did) const {
+    return did < rows_.size() ? rows_[did].story : 0;
+  }
+  absl::string_view Source(Xapian::docid did) const;
+  bool Published(Xapian::docid did, int64_t* unix_seconds) const;
 
   struct Counts {
     Facets facets;

@@ -109,18 +109,31 @@ absl::StatusOr<std::optional<std::string>> Suggest(const Xapian::Database& db,
   return corrected;
 }
 
-absl::Time PublishedValue(const Xapian::Document& doc, bool* dated) {
-  const std::string value = doc.get_value(schema::kSlotPublished);
-  *dated = !value.empty();
-  return absl::FromUnixSeconds(
-      static_cast<int64_t>(Xapian::sortable_unserialise(value)));
+// A report's story and outlet: from the facet column when there is one,
+// else from its value slots. With a column the story is its id, which is
+// all that grouping needs.
+struct ReportValues {
+  std::string story;
+  std::string source;
+};
+
+ReportValues ValuesOf(const Xapian::MSetIterator& it,
+                      const FacetColumn* column) {
+  if (column) {
+    return {absl::StrCat(column->Story(*it)), std::string(column->Source(*it))};
+  }
+  const Xapian::Document doc = it.get_document();
+  return {doc.get_value(schema::kSlotStoryKey),
+          doc.get_value(schema::kSlotSource)};
 }
 
 // The other matching reports of the folded results' stories: their count
 // (the collapse count) and their outlets, best-ranked first. One match for
-// all the page's stories, reading only value slots (story key, source).
+// all the page's stories, reading only value slots (story key, source) or,
+// better, the facet column.
 void AddFoldedReports(const Xapian::Database& db, const Xapian::Query& query,
-                      const Xapian::MSet& mset, SearchResponse* response) {
+                      const Xapian::MSet& mset, const FacetColumn* column,
+                      SearchResponse* response) {
   std::map<std::string, SearchResult*> by_story;
   std::vector<Xapian::Query> stories;
   Xapian::doccount wanted = 0;
@@ -129,7 +142,7 @@ void AddFoldedReports(const Xapian::Database& db, const Xapian::Query& query,
     SearchResult& result = response->results[i];
     result.more_reports = static_cast<int>(it.get_collapse_count());
     if (result.more_reports == 0) continue;
-    by_story[result.document.story_key] = &result;
+    by_story[ValuesOf(it, column).story] = &result;
     stories.emplace_back(
         schema::BooleanTerm(schema::kPrefixStory, result.document.story_key));
     wanted += static_cast<Xapian::doccount>(result.more_reports) + 1;
@@ -141,11 +154,11 @@ void AddFoldedReports(const Xapian::Database& db, const Xapian::Query& query,
       Xapian::Query(Xapian::Query::OP_OR, stories.begin(), stories.end())));
   const Xapian::MSet reports = enquire.get_mset(0, wanted);
   for (auto r = reports.begin(); r != reports.end(); ++r) {
-    const Xapian::Document doc = r.get_document();
-    auto story = by_story.find(doc.get_value(schema::kSlotStoryKey));
+    ReportValues values = ValuesOf(r, column);
+    auto story = by_story.find(values.story);
     if (story == by_story.end()) continue;
     SearchResult& result = *story->second;
-    const std::string source = doc.get_value(schema::kSlotSource);
+    const std::string& source = values.source;
     if (source.empty() || *r == result.docid) continue;
     if (std::find(result.outlets.begin(), result.outlets.end(), source) ==
         result.outlets.end()) {
@@ -165,9 +178,10 @@ absl::Status FillResults(const Xapian::MSet& mset, const Xapian::Query& query,
     result.docid = *it;
     result.rank = static_cast<int>(it.get_rank()) + 1;
     result.score = it.get_weight();
-    bool dated = false;
-    const absl::Time published = PublishedValue(xdoc, &dated);
-    if (dated && recency.scale > 0) {
+    // As kSlotPublished holds it (whole seconds), without reading it.
+    if (doc.published && recency.scale > 0) {
+      const absl::Time published =
+          absl::FromUnixSeconds(absl::ToUnixSeconds(doc.published->time));
       result.recency_score =
           RecencyBoost(recency.options, recency.scale, published);
     }
@@ -300,7 +314,7 @@ absl::StatusOr<SearchResponse> SearchOnce(
            request.facet_size,
            request.facet_count.value_or(request.fold ? FacetCount::kStories
                                                      : FacetCount::kReports)},
-          std::move(column)));
+          column));
   SearchResponse response;
   response.query = request.query;
   response.offset = request.offset;
@@ -354,7 +368,9 @@ absl::StatusOr<SearchResponse> SearchOnce(
                        Suggest(db, request, query_options, response.reports));
     }
     RETURN_IF_ERROR(FillResults(mset, query, request, recency, &response));
-    if (request.fold) AddFoldedReports(db, text_query, mset, &response);
+    if (request.fold) {
+      AddFoldedReports(db, text_query, mset, column.get(), &response);
+    }
   } catch (const Xapian::Error& e) {
     return XapianErrorToStatus(e,
                                absl::StrCat("search in '", path, "' failed"));

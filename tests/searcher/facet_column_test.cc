@@ -124,7 +124,7 @@ TEST(FacetColumnTest, CountsExactlyWhatTheSpiesCount) {
   EXPECT_EQ(compared, 4 * 5 * 6 * 2 * 2);
 }
 
-TEST(FacetColumnTest, FoldedTotalsWithoutFacetsComeFromTheColumnToo) {
+TEST(FacetColumnTest, FoldedTotalsAndOutletsComeFromTheColumnToo) {
   const std::string path = testing::MakeTempDir("db");
   ASSERT_THAT(testing::BuildTestIndex(path, RandomReports()), IsOk());
   SearcherOptions spies_options;
@@ -137,6 +137,7 @@ TEST(FacetColumnTest, FoldedTotalsWithoutFacetsComeFromTheColumnToo) {
   ASSERT_THAT(column, IsOk());
   SearchRequest request;
   request.query = "oil";
+  request.now = absl::FromUnixSeconds(1798761600);  // 2027-01-01
   absl::StatusOr<SearchResponse> a = (*spies)->Search(request);
   absl::StatusOr<SearchResponse> b = (*column)->Search(request);
   ASSERT_THAT(a, IsOk());
@@ -145,9 +146,15 @@ TEST(FacetColumnTest, FoldedTotalsWithoutFacetsComeFromTheColumnToo) {
   EXPECT_EQ(a->total, b->total);
   EXPECT_EQ(a->reports, b->reports);
   ASSERT_EQ(a->results.size(), b->results.size());
+  int with_outlets = 0;
   for (size_t i = 0; i < a->results.size(); ++i) {
     EXPECT_EQ(a->results[i].docid, b->results[i].docid);
+    EXPECT_EQ(a->results[i].more_reports, b->results[i].more_reports);
+    EXPECT_EQ(a->results[i].outlets, b->results[i].outlets);
+    EXPECT_DOUBLE_EQ(a->results[i].recency_score, b->results[i].recency_score);
+    if (!a->results[i].outlets.empty()) ++with_outlets;
   }
+  EXPECT_GT(with_outlets, 0);
 }
 
 // Polls `cache` until it has the column of `db`'s revision.

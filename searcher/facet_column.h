@@ -57,6 +57,8 @@ class FacetColumn {
   }
   absl::string_view Source(Xapian::docid did) const;
   bool Published(Xapian::docid did, int64_t* unix_seconds) const;
+  // One past the highest docid.
+  Xapian::docid size() const { return static_cast<Xapian::docid>(rows_.size()); }
 
   struct Counts {
     Facets facets;

@@ -1,10 +1,14 @@
 #include "searcher/recency.h"
 
+#include <algorithm>
 #include <cmath>
+#include <string>
+#include <utility>
 
 #include "absl/time/civil_time.h"
 #include "newsearch/dates.h"
 #include "newsearch/schema.h"
+#include "searcher/facet_column.h"
 
 namespace newsearch {
 namespace {
@@ -39,12 +43,93 @@ double Decay(const RecencyOptions& options, absl::Time bucket_start,
   return std::exp2(-absl::FDivDuration(age, options.half_life));
 }
 
+// Every dated document of a FacetColumn, weighted RecencyBoost().
+class ColumnRecencySource : public Xapian::PostingSource {
+ public:
+  ColumnRecencySource(std::shared_ptr<const FacetColumn> column,
+                      const RecencyOptions& options, double scale)
+      : column_(std::move(column)), options_(options), scale_(scale) {}
+
+  void init(const Xapian::Database& db) override {
+    dated_ = db.get_doccount();  // an upper bound
+    did_ = 0;
+    matched_ = false;
+    set_maxweight(options_.weight * scale_);
+  }
+  Xapian::doccount get_termfreq_min() const override { return 0; }
+  Xapian::doccount get_termfreq_est() const override { return dated_; }
+  Xapian::doccount get_termfreq_max() const override { return dated_; }
+
+  void next(double) override { Advance(did_ + 1); }
+  void skip_to(Xapian::docid did, double) override {
+    // After a check() that failed, did_ is no match: move on from it too.
+    if (did > did_ || !matched_) Advance(std::max(did, did_));
+  }
+  bool check(Xapian::docid did, double) override {
+    did_ = did;
+    return Weigh();
+  }
+  bool at_end() const override { return did_ >= column_->size(); }
+  Xapian::docid get_docid() const override { return did_; }
+  double get_weight() const override { return weight_; }
+
+  PostingSource* clone() const override {
+    return new ColumnRecencySource(column_, options_, scale_);
+  }
+  std::string get_description() const override {
+    return "ColumnRecencySource()";
+  }
+
+ private:
+  // The first dated document from `did` on.
+  void Advance(Xapian::docid did) {
+    for (did_ = did; did_ < column_->size(); ++did_) {
+      if (Weigh()) return;
+    }
+  }
+
+  // Sets weight_ for did_; false when it is not dated. The weight depends
+  // only on the bucket, and neighbouring docids tend to share one.
+  bool Weigh() {
+    int64_t t = 0;
+    matched_ = column_->Published(did_, &t);
+    if (!matched_) {
+      weight_ = 0;
+      return false;
+    }
+    const absl::Time bucket = buckets_.Start(absl::FromUnixSeconds(t));
+    if (bucket != bucket_) {
+      bucket_ = bucket;
+      bucket_weight_ = RecencyBoost(options_, scale_, bucket);
+    }
+    weight_ = bucket_weight_;
+    return true;
+  }
+
+  std::shared_ptr<const FacetColumn> column_;
+  RecencyOptions options_;
+  double scale_;
+  Buckets buckets_ = Buckets::For(options_.half_life);
+  Xapian::doccount dated_ = 0;
+  Xapian::docid did_ = 0;
+  bool matched_ = false;  // did_ is dated
+  double weight_ = 0;
+  absl::Time bucket_ = absl::InfinitePast();
+  double bucket_weight_ = 0;
+};
+
 }  // namespace
 
-Xapian::Query RecencyBoostQuery(const RecencyOptions& options, double scale) {
+Xapian::Query RecencyBoostQuery(const RecencyOptions& options, double scale,
+                                std::shared_ptr<const FacetColumn> column) {
   const double max_boost = options.weight * scale;
   if (max_boost <= 0 || options.half_life <= absl::ZeroDuration()) {
     return Xapian::Query();
+  }
+  if (column) {
+    return Xapian::Query(
+        (new ColumnRecencySource(std::move(column), options, scale))
+            ->release());
   }
   const Buckets buckets = Buckets::For(options.half_life);
   const absl::Time current = buckets.Start(options.now);

@@ -71,7 +71,8 @@ struct Recency {
 // by the query's own maximum possible BM25 weight; a query with no weight
 // (only filters, or none) is ranked by recency alone (scale 1).
 Recency AddRecency(const Xapian::Database& db, const SearchRequest& request,
-                   absl::Time now, Xapian::Query* query) {
+                   absl::Time now, std::shared_ptr<const FacetColumn> column,
+                   Xapian::Query* query) {
   Recency recency;
   recency.options = {now, request.half_life, request.recency_weight};
   if (request.sort != SortOrder::kHybrid || request.recency_weight <= 0) {
@@ -81,7 +82,8 @@ Recency AddRecency(const Xapian::Database& db, const SearchRequest& request,
   probe.set_query(*query);
   const double max_possible = probe.get_mset(0, 0).get_max_possible();
   recency.scale = max_possible > 0 ? max_possible : 1.0;
-  Xapian::Query boost = RecencyBoostQuery(recency.options, recency.scale);
+  Xapian::Query boost =
+      RecencyBoostQuery(recency.options, recency.scale, std::move(column));
   if (!boost.empty()) {
     *query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, *query, boost);
   }
@@ -322,7 +324,7 @@ absl::StatusOr<SearchResponse> SearchOnce(
   response.explain = request.explain;
   try {
     const Xapian::Query text_query = query;
-    const Recency recency = AddRecency(db, request, now, &query);
+    const Recency recency = AddRecency(db, request, now, column, &query);
     Xapian::Enquire enquire(db);
     enquire.set_query(query);
     ApplySort(enquire, request.sort, recency.scale > 0);

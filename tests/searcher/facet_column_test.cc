@@ -157,6 +157,48 @@ TEST(FacetColumnTest, FoldedTotalsAndOutletsComeFromTheColumnToo) {
   EXPECT_GT(with_outlets, 0);
 }
 
+TEST(FacetColumnTest, HybridRankingIsTheSameFromTheColumn) {
+  const std::string path = testing::MakeTempDir("db");
+  ASSERT_THAT(testing::BuildTestIndex(path, RandomReports()), IsOk());
+  SearcherOptions spies_options;
+  spies_options.facet_cache = false;
+  SearcherOptions column_options;
+  column_options.facet_cache_blocking = true;
+  auto spies = Searcher::Open(path, spies_options);
+  auto column = Searcher::Open(path, column_options);
+  ASSERT_THAT(spies, IsOk());
+  ASSERT_THAT(column, IsOk());
+  int compared = 0;
+  // Now: within the corpus (some reports are in the future) and after it.
+  for (int64_t now : {1767225600, 1798761600}) {
+    for (absl::Duration half_life :
+         {absl::Hours(1), absl::Hours(48), absl::Hours(24 * 7),
+          absl::Hours(24 * 365)}) {
+      for (const char* query : {"oil", "gas OR storm OR vote", ""}) {
+        SearchRequest request;
+        request.query = query;
+        request.now = absl::FromUnixSeconds(now);
+        request.half_life = half_life;
+        request.recency_weight = 2.0;
+        request.fold = false;
+        request.limit = 50;
+        absl::StatusOr<SearchResponse> a = (*spies)->Search(request);
+        absl::StatusOr<SearchResponse> b = (*column)->Search(request);
+        ASSERT_THAT(a, IsOk());
+        ASSERT_THAT(b, IsOk());
+        ASSERT_EQ(a->results.size(), b->results.size());
+        for (size_t i = 0; i < a->results.size(); ++i) {
+          ASSERT_EQ(a->results[i].docid, b->results[i].docid)
+              << "query '" << query << "', rank " << i + 1;
+          EXPECT_NEAR(a->results[i].score, b->results[i].score, 1e-9);
+        }
+        ++compared;
+      }
+    }
+  }
+  EXPECT_EQ(compared, 2 * 4 * 3);
+}
+
 // Polls `cache` until it has the column of `db`'s revision.
 std::shared_ptr<const FacetColumn> WaitForColumn(FacetColumnCache* cache,
                                                  Xapian::Database& db) {

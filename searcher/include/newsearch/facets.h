@@ -2,7 +2,8 @@
 // never the matcher's estimate, of reports or of stories (FacetCount).
 // Counted with Xapian's built-in ValueCountMatchSpy (one per facet, or one
 // on the story-facets slot when counting stories), so that remote shards can
-// count too.
+// count too; or, by a server on a local database, from an in-memory copy of
+// the same values (SearcherOptions::facet_cache), with the same result.
 //
 //   SearchRequest request;
 //   request.facets = {"date", "topic", "source"};

@@ -29,7 +29,6 @@ void AddFilters(Xapian::Document& xdoc, const NewsDocument& doc) {
   AddFilter(xdoc, schema::kPrefixSource, doc.source, schema::kSlotSource);
   AddFilter(xdoc, schema::kPrefixSection, doc.section, schema::kSlotSection);
   AddFilter(xdoc, schema::kPrefixLanguage, doc.language, schema::kSlotLanguage);
-  AddFilter(xdoc, schema::kPrefixStory, doc.story_key, schema::kSlotStoryKey);
   std::vector<TopicEntry> topics;
   for (const auto* list : {&doc.topics, &doc.inferred_topics}) {
     for (const std::string& name : *list) {
@@ -85,11 +84,6 @@ const Xapian::Stem& DocumentBuilder::StemmerFor(const std::string& language) {
   return it->second;
 }
 
-void DocumentBuilder::EnableSpelling(const Xapian::WritableDatabase& db) {
-  term_generator_.set_database(db);
-  term_generator_.set_flags(Xapian::TermGenerator::FLAG_SPELLING);
-}
-
 Xapian::Document DocumentBuilder::Build(const NewsDocument& doc) {
   Xapian::Document xdoc;
   term_generator_.set_document(xdoc);
@@ -105,16 +99,30 @@ Xapian::Document DocumentBuilder::Build(const NewsDocument& doc) {
   xdoc.add_boolean_term(schema::IdTerm(doc.id));
   AddFilters(xdoc, doc);
   AddDates(xdoc, doc);
-  xdoc.add_value(schema::kSlotStoryFacets,
-                 schema::EncodeStoryFacets(
-                     {xdoc.get_value(schema::kSlotStoryKey),
-                      xdoc.get_value(schema::kSlotPublished),
-                      xdoc.get_value(schema::kSlotKind),
-                      xdoc.get_value(schema::kSlotSource),
-                      xdoc.get_value(schema::kSlotSection),
-                      xdoc.get_value(schema::kSlotTopics)}));
-  xdoc.set_data(EncodeDocData(doc));
   return xdoc;
+}
+
+void FinishDocument(const NewsDocument& doc, Xapian::Document* xdoc) {
+  AddFilter(*xdoc, schema::kPrefixStory, doc.story_key, schema::kSlotStoryKey);
+  xdoc->add_value(schema::kSlotStoryFacets,
+                  schema::EncodeStoryFacets(
+                      {xdoc->get_value(schema::kSlotStoryKey),
+                       xdoc->get_value(schema::kSlotPublished),
+                       xdoc->get_value(schema::kSlotKind),
+                       xdoc->get_value(schema::kSlotSource),
+                       xdoc->get_value(schema::kSlotSection),
+                       xdoc->get_value(schema::kSlotTopics)}));
+  xdoc->set_data(EncodeDocData(doc));
+}
+
+void AddSpelling(const Xapian::Document& xdoc, Xapian::WritableDatabase* db) {
+  for (Xapian::TermIterator t = xdoc.termlist_begin(); t != xdoc.termlist_end();
+       ++t) {
+    const std::string& term = *t;
+    // Prefixes are upper-case ASCII; TermGenerator spells only bare words.
+    if (term.empty() || (term[0] >= 'A' && term[0] <= 'Z')) continue;
+    db->add_spelling(term, t.positionlist_count());
+  }
 }
 
 }  // namespace newsearch

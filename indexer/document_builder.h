@@ -1,12 +1,21 @@
 // Turns a prepared NewsDocument into a Xapian::Document laid out as
 // common/include/newsearch/schema.h describes: positional text (exact words,
 // plus accent-folded stems from the document's own language, folding.h),
-// boolean filter terms, value slots and the JSON document data. With a
-// spelling database set, the words of its text also go into Xapian's
-// spelling table, the vocabulary for did-you-mean suggestions.
+// boolean filter terms, value slots and the JSON document data.
+//
+// Two steps, so that the costly one can run on many threads while story
+// keys are assigned in order on the writer's: Build() tokenises and needs no
+// database; FinishDocument() adds what depends on the story key (its term,
+// its slot, the story-facets slot and the document data) once it is known.
+// AddSpelling() then puts the words of the text into Xapian's spelling
+// table (the vocabulary for did-you-mean), once per occurrence, exactly as
+// TermGenerator's FLAG_SPELLING would.
 //
 //   DocumentBuilder builder;
 //   Xapian::Document xdoc = builder.Build(doc);
+//   doc.story_key = ...;
+//   FinishDocument(doc, &xdoc);
+//   AddSpelling(xdoc, &db);
 //   db.replace_document(schema::IdTerm(doc.id), xdoc);
 //
 // Not thread-safe (it reuses one TermGenerator and caches stemmers): use one
@@ -27,11 +36,8 @@ class DocumentBuilder {
  public:
   DocumentBuilder();
 
+  // Everything but what FinishDocument() adds; doc.story_key is ignored.
   Xapian::Document Build(const NewsDocument& doc);
-
-  // Adds the words of every document built from now on to `db`'s spelling
-  // table (pending until `db` commits).
-  void EnableSpelling(const Xapian::WritableDatabase& db);
 
  private:
   const Xapian::Stem& StemmerFor(const std::string& language);
@@ -39,6 +45,14 @@ class DocumentBuilder {
   Xapian::TermGenerator term_generator_;
   std::map<std::string, Xapian::Stem> stemmers_;
 };
+
+// Adds the story key's term and slot, the story-facets slot and the
+// document data to a document Build() made from `doc`.
+void FinishDocument(const NewsDocument& doc, Xapian::Document* xdoc);
+
+// Adds each unprefixed word of `xdoc` to `db`'s spelling table as many
+// times as it occurs (its positions); pending until `db` commits.
+void AddSpelling(const Xapian::Document& xdoc, Xapian::WritableDatabase* db);
 
 }  // namespace newsearch
 

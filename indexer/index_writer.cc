@@ -26,9 +26,19 @@ absl::StatusOr<std::unique_ptr<IndexWriter>> IndexWriter::Open(
 IndexWriter::IndexWriter(Xapian::WritableDatabase db,
                          Xapian::Database committed,
                          const IndexWriterOptions& options)
-    : db_(std::move(db)), committed_(std::move(committed)), options_(options) {
+    : db_(std::move(db)),
+      committed_(std::move(committed)),
+      options_(options),
+      preparer_(options) {
   story_keyer_.LoadFrequencies(committed_);
-  if (options_.spelling) builder_.EnableSpelling(db_);
+}
+
+PreparedDocument DocumentPreparer::Prepare(NewsDocument doc) {
+  PreparedDocument prepared;
+  if (options_.story_keys) prepared.sketch = sketcher_.Sketch(doc);
+  prepared.xdoc = builder_.Build(doc);
+  prepared.doc = std::move(doc);
+  return prepared;
 }
 
 IndexWriter::~IndexWriter() {
@@ -37,6 +47,13 @@ IndexWriter::~IndexWriter() {
 }
 
 absl::StatusOr<IndexWriter::Outcome> IndexWriter::Add(NewsDocument doc) {
+  return Add(preparer_.Prepare(std::move(doc)));
+}
+
+absl::StatusOr<IndexWriter::Outcome> IndexWriter::Add(
+    PreparedDocument prepared) {
+  NewsDocument& doc = prepared.doc;
+  Xapian::Document& xdoc = prepared.xdoc;
   try {
     const std::string id_term = schema::IdTerm(doc.id);
     const bool existed = db_.term_exists(id_term);
@@ -44,15 +61,14 @@ absl::StatusOr<IndexWriter::Outcome> IndexWriter::Add(NewsDocument doc) {
       if (doc.story_key.empty()) {
         doc.story_key = HexHash(absl::StrCat("story\n", doc.id));
       }
-      db_.replace_document(id_term, builder_.Build(doc));
     } else {
-      const StorySketch sketch = story_keyer_.Sketch(doc);
-      doc.story_key = story_keyer_.Assign(committed_, doc, sketch);
-      Xapian::Document xdoc = builder_.Build(doc);
-      StoryKeyer::AddTo(sketch, xdoc);
-      db_.replace_document(id_term, xdoc);
-      story_keyer_.Remember(doc, sketch);
+      doc.story_key = story_keyer_.Assign(committed_, doc, prepared.sketch);
+      StoryKeyer::AddTo(prepared.sketch, xdoc);
     }
+    FinishDocument(doc, &xdoc);
+    if (options_.spelling) AddSpelling(xdoc, &db_);
+    db_.replace_document(id_term, xdoc);
+    if (options_.story_keys) story_keyer_.Remember(doc, prepared.sketch);
     if (++pending_ >= options_.batch_size) {
       absl::Status status = Commit();
       if (!status.ok()) return status;
@@ -67,6 +83,11 @@ absl::Status IndexWriter::Commit() {
   if (pending_ == 0) return absl::OkStatus();
   try {
     story_keyer_.SaveFrequencies(db_);
+    if (checkpoint_) {
+      for (const auto& [key, value] : checkpoint_()) {
+        db_.set_metadata(key, value);
+      }
+    }
     db_.set_metadata(schema::kLastCommitKey,
                      FormatTimestamp({absl::Now(), TimePrecision::kSecond}));
     db_.commit();
@@ -76,6 +97,25 @@ absl::Status IndexWriter::Commit() {
     return absl::OkStatus();
   } catch (const Xapian::Error& e) {
     return XapianErrorToStatus(e, "cannot commit");
+  }
+}
+
+std::string IndexWriter::GetMetadata(const std::string& key) const {
+  try {
+    return db_.get_metadata(key);
+  } catch (const Xapian::Error&) {
+    return "";
+  }
+}
+
+absl::Status IndexWriter::SetMetadata(const std::string& key,
+                                      const std::string& value) {
+  try {
+    db_.set_metadata(key, value);
+    ++pending_;  // so that Commit() commits it
+    return absl::OkStatus();
+  } catch (const Xapian::Error& e) {
+    return XapianErrorToStatus(e, "cannot set metadata '" + key + "'");
   }
 }
 

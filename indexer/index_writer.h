@@ -8,14 +8,28 @@
 // One IndexWriter holds Xapian's write lock on the database; a second writer
 // gets kUnavailable. Readers see only committed batches, never a half-written
 // one. Not thread-safe. Destroying the writer commits what is pending.
+//
+// To use more cores, the costly part of Add() (tokenising, stemming, the
+// story sketch) can run on other threads, one DocumentPreparer each, and
+// only Add(PreparedDocument) on the writer's:
+//
+//   DocumentPreparer preparer(options);            // on a worker thread
+//   PreparedDocument prepared = preparer.Prepare(std::move(doc));
+//   writer->Add(std::move(prepared));              // on the writer thread
+//
+// A checkpoint callback, when set, returns metadata (key, value) pairs that
+// are written in the same commit as the documents, so that what a batch
+// recorded (how far an input was read) is exactly what the database holds.
 #ifndef NEWSEARCH_INDEXER_INDEX_WRITER_H_
 #define NEWSEARCH_INDEXER_INDEX_WRITER_H_
 
 #include <xapian.h>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -46,6 +60,28 @@ struct DeleteSpec {
   std::optional<absl::Time> until;  // published at or before
 };
 
+// A document ready for IndexWriter::Add: everything but its story key.
+struct PreparedDocument {
+  NewsDocument doc;
+  StorySketch sketch;     // when story keys are on
+  Xapian::Document xdoc;  // DocumentBuilder::Build(doc)
+};
+
+// The part of indexing that needs no database. Not thread-safe: one per
+// thread.
+class DocumentPreparer {
+ public:
+  explicit DocumentPreparer(const IndexWriterOptions& options)
+      : options_(options) {}
+  // `doc` must have been through PrepareDocument (identity.h).
+  PreparedDocument Prepare(NewsDocument doc);
+
+ private:
+  IndexWriterOptions options_;
+  DocumentBuilder builder_;
+  StoryKeyer sketcher_;  // only its Sketch(), which reads no database
+};
+
 class IndexWriter {
  public:
   enum class Outcome { kAdded, kReplaced };
@@ -61,7 +97,19 @@ class IndexWriter {
   // `doc` must have been through PrepareDocument (identity.h). Without an
   // explicit story key it gets one from story_keys.h.
   absl::StatusOr<Outcome> Add(NewsDocument doc);
+  absl::StatusOr<Outcome> Add(PreparedDocument prepared);
   absl::Status Commit();
+
+  using Checkpoint =
+      std::function<std::vector<std::pair<std::string, std::string>>()>;
+  void set_checkpoint(Checkpoint checkpoint) {
+    checkpoint_ = std::move(checkpoint);
+  }
+  // Metadata of the database as last committed (or as pending, if set
+  // since).
+  std::string GetMetadata(const std::string& key) const;
+  // Set now, committed with the next batch.
+  absl::Status SetMetadata(const std::string& key, const std::string& value);
 
   // Commits, then deletes the documents `spec` matches, committing every
   // batch_size deletions; returns how many. Deleting what is not there is
@@ -74,6 +122,7 @@ class IndexWriter {
   absl::StatusOr<bool> WriteVariants(const NameVariants& variants);
 
   Xapian::doccount doc_count() const { return db_.get_doccount(); }
+  const IndexWriterOptions& options() const { return options_; }
 
  private:
   IndexWriter(Xapian::WritableDatabase db, Xapian::Database committed,
@@ -82,8 +131,9 @@ class IndexWriter {
   Xapian::WritableDatabase db_;
   Xapian::Database committed_;  // read-only snapshot for story lookups
   IndexWriterOptions options_;
-  DocumentBuilder builder_;
+  DocumentPreparer preparer_;  // for Add(NewsDocument)
   StoryKeyer story_keyer_;
+  Checkpoint checkpoint_;
   int pending_ = 0;
 };
 

@@ -13,10 +13,21 @@
 //   IngestOptions options;
 //   options.inputs = {"data/sample"};
 //   ASSIGN_OR_RETURN(IngestStats stats, Ingest(options, *writer, sink));
+//
+// Threads: records are parsed, prepared and tokenised on `threads` worker
+// threads in chunks, and written in input order on the calling thread, so
+// the database is the same with any number of threads (story keys are
+// assigned in input order). Stopping (`stop` set, e.g. by SIGINT) ends the
+// run after the document being written; what was written is committed.
+// Resuming (`resume`): each commit records, in the same transaction, how
+// far each input file was written (by path, size and modification time);
+// a resumed run skips what an earlier, interrupted run committed.
 #ifndef NEWSEARCH_INDEXER_INGEST_H_
 #define NEWSEARCH_INDEXER_INGEST_H_
 
+#include <atomic>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -41,8 +52,21 @@ enum class InputFormat {
 // right, 72% of those below it.
 inline constexpr double kTopicModelMinProbability = 0.9;
 
+// How far a run is, for progress reports.
+struct IngestProgress {
+  int64_t documents = 0;    // written so far
+  int64_t bytes_read = 0;   // of the input files
+  int64_t bytes_total = 0;  // of all input files (0: unknown, e.g. stdin)
+  double seconds = 0;
+};
+
 struct IngestOptions {
   std::vector<std::string> inputs;
+  int threads = 1;  // worker threads preparing documents
+  const std::atomic<bool>* stop = nullptr;  // not owned; may be null
+  bool resume = false;
+  // Called on the writing thread after each chunk of documents.
+  std::function<void(const IngestProgress&)> progress;
   InputFormat format = InputFormat::kAuto;
   PageTextOptions page;
   // Topic inference for documents without explicit topics; not owned, must
@@ -57,6 +81,8 @@ struct IngestStats {
   int64_t added = 0;         // new documents
   int64_t replaced = 0;      // documents whose id was already indexed
   int64_t skipped = 0;       // records reported and not indexed
+  int64_t resumed = 0;       // records an earlier run had committed
+  bool stopped = false;      // `stop` ended the run early
   double seconds = 0;
 
   int64_t indexed() const { return added + replaced; }

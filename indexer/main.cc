@@ -1,7 +1,9 @@
 // newsindex: reads news and stores it in a Xapian database.
 //
 //   newsindex --db news.db data/sample ../shared/corpora/reuters21578.jsonl
+//   newsindex add --db news.db more.jsonl        # the same: insert or replace
 //   cat feed.jsonl | newsindex --db news.db -
+//   newsindex reindex --db news.db               # rebuild, switch, no downtime
 //   newsindex learn-topics --model topics.json labelled.jsonl
 //   newsindex --db news.db --topic_model topics.json unlabelled.jsonl
 //
@@ -11,14 +13,25 @@
 //
 // Exit status: 0 when everything was indexed, 1 when some input was reported
 // and skipped (the rest is indexed and committed), 2 on a usage error or when
-// the database cannot be written.
+// the database cannot be written, 3 when SIGINT or SIGTERM stopped it (what
+// it wrote is committed; running it again finishes the work).
+//
+// Signals: SIGINT and SIGTERM stop a run cleanly after the document being
+// written (a second one ends it at once, which is as safe as SIGKILL: every
+// batch committed so far is kept).
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <optional>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <vector>
 
@@ -28,10 +41,13 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "indexer/db_layout.h"
 #include "indexer/identity.h"
 #include "indexer/ingest.h"
 #include "indexer/name_variants.h"
 #include "indexer/news_record.h"
+#include "indexer/progress.h"
+#include "indexer/reindex.h"
 #include "indexer/topic_model.h"
 #include "indexer/topic_tagger.h"
 #include "newsearch/dates.h"
@@ -48,7 +64,19 @@ ABSL_FLAG(int, batch_size, 20000, "documents per commit");
 ABSL_FLAG(bool, story_keys, true,
           "give near-duplicate reports one story key (off: faster indexing, "
           "every document its own story)");
-ABSL_FLAG(bool, quiet, false, "do not print the summary line");
+ABSL_FLAG(bool, quiet, false,
+          "no summary line and no progress bar (progress lines still every "
+          "--progress_interval on long runs)");
+ABSL_FLAG(int, threads, 0,
+          "threads preparing documents (0: one per core); documents are "
+          "written in input order whatever the number");
+ABSL_FLAG(std::string, progress_interval, "10s",
+          "progress lines on stderr this often when not on a terminal");
+ABSL_FLAG(bool, compact, true,
+          "reindex: compact the new database before switching to it");
+ABSL_FLAG(std::string, grace, "10s",
+          "reindex: how long searches may keep using the old database after "
+          "the switch before it is removed");
 ABSL_FLAG(bool, infer_topics, true,
           "give documents without explicit topics inferred ones");
 ABSL_FLAG(std::string, taxonomy, NEWSEARCH_DATA_DIR "/taxonomy.json",
@@ -77,6 +105,8 @@ constexpr int kExitSkipped = 1;
 constexpr int kExitFatal = 2;
 constexpr char kLearnTopics[] = "learn-topics";
 constexpr char kDelete[] = "delete";
+constexpr char kAdd[] = "add";
+constexpr char kReindex[] = "reindex";
 
 int Fail(const std::string& message) {
   std::cerr << "newsindex: error: " << message << "\n";
@@ -129,41 +159,168 @@ absl::StatusOr<TopicSources> LoadTopicSources() {
   return sources;
 }
 
+constexpr int kExitStopped = 3;
+
+// Set by the signal thread (StartSignalThread) on SIGINT or SIGTERM.
+std::atomic<bool>& StopRequested() {
+  static std::atomic<bool> stop{false};
+  return stop;
+}
+
+// SIGINT and SIGTERM are blocked in every thread and taken by one that only
+// waits for them: the first asks the run to stop after the current document,
+// a second ends the process at once.
+void StartSignalThread() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::thread([signals] {
+    for (int count = 0;; ++count) {
+      int signal = 0;
+      if (sigwait(&signals, &signal) != 0) continue;
+      if (count > 0) std::_Exit(128 + signal);
+      std::cerr << "\nnewsindex: " << (signal == SIGINT ? "SIGINT" : "SIGTERM")
+                << ": stopping after the current document (again to stop "
+                   "at once)\n";
+      StopRequested().store(true);
+    }
+  }).detach();
+}
+
+int Threads() {
+  const int flag = absl::GetFlag(FLAGS_threads);
+  if (flag > 0) return flag;
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+// A bar on a terminal, lines otherwise or when quiet.
+std::unique_ptr<ProgressReporter> MakeProgress(const std::string& what) {
+  absl::Duration interval;
+  if (!absl::ParseDuration(absl::GetFlag(FLAGS_progress_interval), &interval) ||
+      interval <= absl::ZeroDuration()) {
+    interval = absl::Seconds(10);
+  }
+  const bool bar = ::isatty(STDERR_FILENO) && !absl::GetFlag(FLAGS_quiet);
+  return std::make_unique<ProgressReporter>(
+      bar ? ProgressReporter::Style::kBar : ProgressReporter::Style::kLines,
+      what, std::cerr, interval);
+}
+
+// What add and reindex both need: inputs, topic sources, variants.
+struct IndexSetup {
+  IngestOptions ingest;
+  TopicSources topics;
+  std::optional<NameVariants> variants;
+  IndexWriterOptions writer;
+};
+
+absl::StatusOr<std::unique_ptr<IndexSetup>> SetupFromFlags(
+    std::vector<std::string> inputs) {
+  if (absl::GetFlag(FLAGS_batch_size) < 1) {
+    return absl::InvalidArgumentError("--batch_size must be >= 1");
+  }
+  auto setup = std::make_unique<IndexSetup>();
+  ASSIGN_OR_RETURN(setup->ingest, OptionsFromFlags(std::move(inputs)));
+  ASSIGN_OR_RETURN(setup->topics, LoadTopicSources());
+  if (setup->topics.tagger) setup->ingest.tagger = &*setup->topics.tagger;
+  if (setup->topics.model) setup->ingest.topic_model = &*setup->topics.model;
+  if (const std::string path = absl::GetFlag(FLAGS_variants); !path.empty()) {
+    ASSIGN_OR_RETURN(setup->variants, NameVariants::LoadFile(path));
+  }
+  setup->ingest.threads = Threads();
+  setup->ingest.stop = &StopRequested();
+  setup->writer = {absl::GetFlag(FLAGS_batch_size),
+                   absl::GetFlag(FLAGS_story_keys),
+                   absl::GetFlag(FLAGS_spelling)};
+  return setup;
+}
+
+// newsindex [add] --db DB INPUT...: insert or replace.
 int RunIndex(std::vector<std::string> inputs) {
   const std::string db = absl::GetFlag(FLAGS_db);
   if (db.empty()) return Fail("--db is required (see --help)");
   if (inputs.empty()) return Fail("no input given (see --help)");
-  if (absl::GetFlag(FLAGS_batch_size) < 1)
-    return Fail("--batch_size must be >= 1");
-
-  absl::StatusOr<IngestOptions> options = OptionsFromFlags(std::move(inputs));
-  if (!options.ok()) return Fail(std::string(options.status().message()));
-  const absl::StatusOr<TopicSources> topics = LoadTopicSources();
-  if (!topics.ok()) return Fail(std::string(topics.status().message()));
-  if (topics->tagger) options->tagger = &*topics->tagger;
-  if (topics->model) options->topic_model = &*topics->model;
-  std::optional<NameVariants> variants;
-  if (const std::string path = absl::GetFlag(FLAGS_variants); !path.empty()) {
-    absl::StatusOr<NameVariants> loaded = NameVariants::LoadFile(path);
-    if (!loaded.ok()) return Fail(std::string(loaded.status().message()));
-    variants = std::move(*loaded);
-  }
-  absl::StatusOr<std::unique_ptr<IndexWriter>> writer = IndexWriter::Open(
-      db, {absl::GetFlag(FLAGS_batch_size), absl::GetFlag(FLAGS_story_keys),
-           absl::GetFlag(FLAGS_spelling)});
+  absl::StatusOr<std::unique_ptr<IndexSetup>> setup =
+      SetupFromFlags(std::move(inputs));
+  if (!setup.ok()) return Fail(std::string(setup.status().message()));
+  absl::StatusOr<WriterLock> lock = WriterLock::Acquire(db);
+  if (!lock.ok()) return Fail(std::string(lock.status().message()));
+  absl::StatusOr<std::string> dir = ResolveForWriting(db);
+  if (!dir.ok()) return Fail(std::string(dir.status().message()));
+  absl::StatusOr<std::unique_ptr<IndexWriter>> writer =
+      IndexWriter::Open(*dir, (*setup)->writer);
   if (!writer.ok()) return Fail(std::string(writer.status().message()));
 
+  std::unique_ptr<ProgressReporter> progress = MakeProgress("add");
+  (*setup)->ingest.progress = [&](const IngestProgress& p) {
+    progress->Update(p);
+  };
   const DiagnosticSink sink = Report;
-  absl::StatusOr<IngestStats> stats = Ingest(*options, **writer, sink);
+  absl::StatusOr<IngestStats> stats =
+      Ingest((*setup)->ingest, **writer, sink);
+  progress->Finish();
   if (!stats.ok()) return Fail(std::string(stats.status().message()));
-  if (variants) {
-    absl::StatusOr<bool> written = (*writer)->WriteVariants(*variants);
+  if ((*setup)->variants && !stats->stopped) {
+    absl::StatusOr<bool> written =
+        (*writer)->WriteVariants(*(*setup)->variants);
     if (!written.ok()) return Fail(std::string(written.status().message()));
   }
-  if (!absl::GetFlag(FLAGS_quiet)) {
-    std::cerr << "newsindex: " << stats->Summary() << "\n";
+  absl::Status recorded = (*writer)->SetMetadata(
+      kSourcesKey, MergeSources((*writer)->GetMetadata(kSourcesKey),
+                                (*setup)->ingest.inputs));
+  if (recorded.ok()) recorded = (*writer)->Commit();
+  if (!recorded.ok()) return Fail(std::string(recorded.message()));
+  if (!absl::GetFlag(FLAGS_quiet) || stats->stopped) {
+    std::cerr << "newsindex: " << stats->Summary()
+              << (stats->stopped ? " (stopped: run again to finish)" : "")
+              << "\n";
   }
+  if (stats->stopped) return kExitStopped;
   return stats->skipped > 0 || stats->files_failed > 0 ? kExitSkipped : 0;
+}
+
+// newsindex reindex --db DB [INPUT...]
+int RunReindex(std::vector<std::string> inputs) {
+  ReindexOptions options;
+  options.db = absl::GetFlag(FLAGS_db);
+  if (options.db.empty()) return Fail("--db is required (see --help)");
+  absl::StatusOr<std::unique_ptr<IndexSetup>> setup =
+      SetupFromFlags(std::move(inputs));
+  if (!setup.ok()) return Fail(std::string(setup.status().message()));
+  if (!absl::ParseDuration(absl::GetFlag(FLAGS_grace), &options.grace) ||
+      options.grace < absl::ZeroDuration()) {
+    return Fail("--grace must be a duration such as 10s");
+  }
+  absl::StatusOr<WriterLock> lock = WriterLock::Acquire(options.db);
+  if (!lock.ok()) return Fail(std::string(lock.status().message()));
+  std::unique_ptr<ProgressReporter> progress = MakeProgress("reindex");
+  options.ingest = (*setup)->ingest;
+  options.ingest.progress = [&](const IngestProgress& p) {
+    progress->Update(p);
+  };
+  options.writer = (*setup)->writer;
+  if ((*setup)->variants) options.variants = &*(*setup)->variants;
+  options.compact = absl::GetFlag(FLAGS_compact);
+  const DiagnosticSink sink = Report;
+  absl::StatusOr<ReindexResult> result = Reindex(options, sink);
+  progress->Finish();
+  if (!result.ok()) return Fail(std::string(result.status().message()));
+  const IngestStats& stats = result->stats;
+  if (result->stopped) {
+    std::cerr << "newsindex: reindex stopped: " << stats.Summary()
+              << "; the live database is unchanged, run again to resume\n";
+    return kExitStopped;
+  }
+  if (!absl::GetFlag(FLAGS_quiet)) {
+    std::cerr << "newsindex: reindex " << (result->resumed ? "resumed, " : "")
+              << stats.Summary() << absl::StrFormat(", compacted in %.2f s",
+                                                    result->compact_seconds)
+              << "; " << options.db << " now -> generation "
+              << result->generation << "\n";
+  }
+  return stats.skipped > 0 || stats.files_failed > 0 ? kExitSkipped : 0;
 }
 
 // Appends the prepared records of one news.jsonl stream to `documents`; bad
@@ -262,8 +419,12 @@ int RunDelete(std::vector<std::string> ids) {
   if (!spec.ok()) return Fail(std::string(spec.status().message()));
   IndexWriterOptions options;
   options.batch_size = absl::GetFlag(FLAGS_batch_size);
+  absl::StatusOr<WriterLock> lock = WriterLock::Acquire(db);
+  if (!lock.ok()) return Fail(std::string(lock.status().message()));
+  absl::StatusOr<std::string> dir = ResolveForWriting(db);
+  if (!dir.ok()) return Fail(std::string(dir.status().message()));
   absl::StatusOr<std::unique_ptr<IndexWriter>> writer =
-      IndexWriter::Open(db, options);
+      IndexWriter::Open(*dir, options);
   if (!writer.ok()) return Fail(std::string(writer.status().message()));
   absl::StatusOr<int64_t> deleted = (*writer)->Delete(*spec);
   if (!deleted.ok()) return Fail(std::string(deleted.status().message()));
@@ -277,7 +438,9 @@ int RunDelete(std::vector<std::string> ids) {
 int Run(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "indexes news into a Xapian database.\n"
-      "usage: newsindex --db DB [options] INPUT...\n"
+      "usage: newsindex [add] --db DB [options] INPUT...\n"
+      "       newsindex reindex --db DB [--threads N] [--grace 10s] "
+      "[INPUT...]\n"
       "       newsindex learn-topics --model OUT.json INPUT...\n"
       "       newsindex delete --db DB [--delete_source S] [--from X] "
       "[--until X] [ID...]\n"
@@ -287,6 +450,7 @@ int Run(int argc, char** argv) {
       "explicit topics");
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   std::vector<std::string> positional(args.begin() + 1, args.end());
+  StartSignalThread();
   if (!positional.empty() && positional.front() == kLearnTopics) {
     positional.erase(positional.begin());
     return RunLearnTopics(positional);
@@ -294,6 +458,13 @@ int Run(int argc, char** argv) {
   if (!positional.empty() && positional.front() == kDelete) {
     positional.erase(positional.begin());
     return RunDelete(std::move(positional));
+  }
+  if (!positional.empty() && positional.front() == kReindex) {
+    positional.erase(positional.begin());
+    return RunReindex(std::move(positional));
+  }
+  if (!positional.empty() && positional.front() == kAdd) {
+    positional.erase(positional.begin());
   }
   return RunIndex(std::move(positional));
 }

@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -43,7 +44,9 @@ static std::string ReadAll(const std::string& path) {
 }
 
 CommandResult RunCommand(const std::string& command_line) {
-  const std::string dir = MakeTempDir("run");
+  // A directory per call: tests run commands from several threads at once.
+  static std::atomic<int> calls{0};
+  const std::string dir = MakeTempDir("run." + std::to_string(calls++));
   const std::string out = dir + "/stdout";
   const std::string err = dir + "/stderr";
   const std::string full =

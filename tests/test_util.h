@@ -52,7 +52,7 @@ struct CommandResult {
   std::string err;  // stderr
 };
 
-// Runs a shell command line and captures its output.
+// Runs a shell command line and captures its output. Thread-safe.
 CommandResult RunCommand(const std::string& command_line);
 
 // Single-quotes an argument for the shell.

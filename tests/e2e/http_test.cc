@@ -254,7 +254,7 @@ TEST_F(HttpTest, NoRequestFailsWhileTheIndexChanges) {
   const std::string dir = testing::MakeTempDir("switch");
   const std::string sample = Quote(testing::SourceDir() + "/data/sample");
   ASSERT_EQ(
-      RunCommand("cp -r " + Quote(*db_) + " " + Quote(dir + "/one")).exit_code,
+      RunCommand("cp -rL " + Quote(*db_) + " " + Quote(dir + "/one")).exit_code,
       0);
   ASSERT_EQ(symlink((dir + "/one").c_str(), (dir + "/current").c_str()), 0);
   ServerProcess server(dir + "/current", "--threads 4");

@@ -1,0 +1,194 @@
+#include "indexer/reindex.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <optional>
+#include <system_error>
+#include <thread>
+
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "indexer/db_layout.h"
+#include "newsearch/status_macros.h"
+#include "newsearch/xapian_status.h"
+
+namespace newsearch {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Metadata of a build: the sources it is built from, so that a resumed
+// build is one of the same sources.
+constexpr char kBuildSourcesKey[] = "newsearch:build-sources";
+// Metadata copied from the live database to the new one: what `fetch`
+// remembers between runs (ETags, seen items).
+constexpr char kCarriedPrefix[] = "newsearch:fetch:";
+
+std::string ReadMetadata(const std::string& dir, const std::string& key) {
+  try {
+    return Xapian::Database(dir).get_metadata(key);
+  } catch (const Xapian::Error&) {
+    return "";
+  }
+}
+
+// The next generation: live + 1. A build of it already there is one a
+// crash or a stop interrupted: resumed if it is of the same sources.
+struct Plan {
+  int generation = 1;
+  bool resume = false;
+};
+
+Plan PlanBuild(const std::string& db, const std::string& sources) {
+  Plan plan;
+  const std::optional<int> live = LiveGeneration(db);
+  plan.generation = live ? *live + 1 : 1;
+  const std::string build = BuildDir(db, plan.generation);
+  std::error_code ec;
+  if (fs::exists(build, ec)) {
+    plan.resume = ReadMetadata(build, kBuildSourcesKey) == sources;
+    if (!plan.resume) fs::remove_all(build, ec);
+  }
+  return plan;
+}
+
+void RemoveAll(const std::vector<std::string>& dirs) {
+  for (const std::string& dir : dirs) {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  }
+}
+
+// Copies what fetch remembers from the live database into `writer`.
+absl::Status CarryMetadata(const std::string& db, IndexWriter& writer) {
+  std::error_code ec;
+  if (!fs::exists(db, ec)) return absl::OkStatus();
+  try {
+    Xapian::Database live(db);
+    for (auto it = live.metadata_keys_begin(kCarriedPrefix);
+         it != live.metadata_keys_end(kCarriedPrefix); ++it) {
+      RETURN_IF_ERROR(writer.SetMetadata(*it, live.get_metadata(*it)));
+    }
+  } catch (const Xapian::Error& e) {
+    return XapianErrorToStatus(e, "cannot read " + db);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Compact(const std::string& from, const std::string& to) {
+  std::error_code ec;
+  fs::remove_all(to, ec);  // a compaction a crash cut short
+  try {
+    Xapian::Database(from).compact(to);
+  } catch (const Xapian::Error& e) {
+    return XapianErrorToStatus(e, "cannot compact " + from);
+  }
+  return absl::OkStatus();
+}
+
+// Ingests into the build directory and records what it was built from.
+absl::StatusOr<IngestStats> Build(const ReindexOptions& options,
+                                  const std::string& build,
+                                  const std::vector<std::string>& inputs,
+                                  const std::string& sources,
+                                  const DiagnosticSink& sink) {
+  ASSIGN_OR_RETURN(std::unique_ptr<IndexWriter> writer,
+                   IndexWriter::Open(build, options.writer));
+  RETURN_IF_ERROR(writer->SetMetadata(kBuildSourcesKey, sources));
+  RETURN_IF_ERROR(writer->Commit());
+  IngestOptions ingest = options.ingest;
+  ingest.inputs = inputs;
+  ingest.resume = true;
+  ASSIGN_OR_RETURN(IngestStats stats, Ingest(ingest, *writer, sink));
+  if (stats.stopped) return stats;
+  if (options.variants != nullptr) {
+    RETURN_IF_ERROR(writer->WriteVariants(*options.variants).status());
+  }
+  RETURN_IF_ERROR(CarryMetadata(options.db, *writer));
+  RETURN_IF_ERROR(writer->SetMetadata(kSourcesKey, sources));
+  RETURN_IF_ERROR(writer->Commit());
+  return stats;
+}
+
+}  // namespace
+
+std::vector<std::string> RecordedSources(const std::string& metadata) {
+  return absl::StrSplit(metadata, '\n', absl::SkipEmpty());
+}
+
+std::string MergeSources(const std::string& metadata,
+                         const std::vector<std::string>& inputs) {
+  std::vector<std::string> sources = RecordedSources(metadata);
+  for (const std::string& input : inputs) {
+    if (input == "-") continue;
+    std::error_code ec;
+    fs::path absolute = fs::absolute(input, ec);
+    const std::string path =
+        ec ? input : absolute.lexically_normal().string();
+    if (std::find(sources.begin(), sources.end(), path) == sources.end()) {
+      sources.push_back(path);
+    }
+  }
+  return absl::StrJoin(sources, "\n");
+}
+
+absl::StatusOr<ReindexResult> Reindex(const ReindexOptions& options,
+                                      const DiagnosticSink& sink) {
+  std::error_code ec;
+  const bool exists = fs::exists(options.db, ec);
+  const std::string recorded =
+      exists ? ReadMetadata(options.db, kSourcesKey) : "";
+  const std::string sources = options.ingest.inputs.empty()
+                                  ? recorded
+                                  : MergeSources("", options.ingest.inputs);
+  if (sources.empty()) {
+    return absl::InvalidArgumentError(
+        "nothing to reindex from: give the inputs (the database records "
+        "none)");
+  }
+  const Plan plan = PlanBuild(options.db, sources);
+  const std::optional<int> live = LiveGeneration(options.db);
+  if (live && *live == plan.generation) {
+    return absl::InternalError("the new generation would be the live one");
+  }
+  // Abandoned builds of other sources, leftovers of crashed switches.
+  RemoveAll(StaleDirectories(options.db, live.value_or(-1), plan.generation));
+
+  ReindexResult result;
+  result.resumed = plan.resume;
+  const std::string build = BuildDir(options.db, plan.generation);
+  const std::string target = GenerationDir(options.db, plan.generation);
+  ASSIGN_OR_RETURN(result.stats, Build(options, build,
+                                       RecordedSources(sources), sources,
+                                       sink));
+  if (result.stats.stopped) {
+    result.stopped = true;
+    return result;
+  }
+  if (options.compact) {
+    const absl::Time start = absl::Now();
+    RETURN_IF_ERROR(Compact(build, target));
+    result.compact_seconds = absl::ToDoubleSeconds(absl::Now() - start);
+    fs::remove_all(build, ec);
+  } else {
+    fs::remove_all(target, ec);
+    fs::rename(build, target, ec);
+    if (ec) {
+      return absl::UnavailableError("cannot rename " + build + ": " +
+                                    ec.message());
+    }
+  }
+  RETURN_IF_ERROR(SwitchTo(options.db, plan.generation));
+  result.generation = plan.generation;
+  // Searches that began before the switch finish on the old generation.
+  const std::vector<std::string> old =
+      StaleDirectories(options.db, plan.generation, -1);
+  if (!old.empty()) {
+    std::this_thread::sleep_for(absl::ToChronoMilliseconds(options.grace));
+    RemoveAll(old);
+  }
+  return result;
+}
+
+}  // namespace newsearch

@@ -1,0 +1,303 @@
+// Batch reindexing and crash safety, through the real programs: a reindex
+// switches the database under a process that searches in a loop without a
+// failed search or an answer from a partial index; SIGKILL at random points
+// of `add` and `reindex` (several seeds) leaves a database that opens and
+// holds exactly the committed batches, and the next run finishes the work;
+// SIGTERM stops cleanly.
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <xapian.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "rapidjson/document.h"
+#include "tests/test_util.h"
+
+extern char** environ;
+
+namespace newsearch {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::Quote;
+using testing::RunCommand;
+using ::testing::HasSubstr;
+
+constexpr int kDocuments = 2000;
+constexpr int kBatch = 50;
+
+// A synthetic corpus: record i has id "r<i>", a distinct title and a body
+// of random words, so that indexing takes a few seconds. The first n
+// records are the same whatever the count.
+std::string WriteCorpus(const std::string& dir, int count,
+                        const std::string& name = "corpus.jsonl") {
+  std::mt19937 random(7);
+  const std::vector<std::string> words = {
+      "harbour", "strike", "council", "budget", "river",  "flood",
+      "minister", "talks",  "vote",   "energy", "prices", "court",
+      "railway", "school", "hospital", "market", "storm", "election"};
+  const std::string path = dir + "/" + name;
+  std::ofstream out(path);
+  for (int i = 0; i < count; ++i) {
+    std::string body;
+    for (int w = 0; w < 80; ++w) {
+      absl::StrAppend(&body, words[random() % words.size()], " ");
+    }
+    out << R"({"id": "r)" << i << R"(", "title": "Report )" << i << " on "
+        << words[i % words.size()] << " " << words[(i / 7) % words.size()]
+        << R"(", "body": ")" << body << R"(", "published": "2025-)"
+        << 1 + i % 12 << "-" << 10 + i % 18 << R"(T10:00:00Z", "source": ")"
+        << (i % 2 ? "wire" : "gazette") << "\"}\n";
+  }
+  return path;
+}
+
+// Starts a program with stdout and stderr to `log`; returns its pid.
+pid_t Spawn(const std::vector<std::string>& args, const std::string& log) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  std::vector<char*> argv;
+  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  pid_t pid = -1;
+  if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) !=
+      0) {
+    pid = -1;
+  }
+  posix_spawn_file_actions_destroy(&actions);
+  return pid;
+}
+
+// Exit code, or 128 + signal.
+int Wait(pid_t pid) {
+  int status = 0;
+  if (waitpid(pid, &status, 0) != pid) return -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// The ids in the database at `path`; fails the test if it does not open.
+std::set<int> Ids(const std::string& path) {
+  std::set<int> ids;
+  try {
+    Xapian::Database db(path);
+    for (auto it = db.allterms_begin("Qr"); it != db.allterms_end("Qr");
+         ++it) {
+      ids.insert(std::stoi((*it).substr(2)));
+    }
+  } catch (const Xapian::Error& e) {
+    ADD_FAILURE() << path << " does not open: " << e.get_description();
+  }
+  return ids;
+}
+
+// Whether `ids` is exactly 0..n-1.
+bool IsPrefix(const std::set<int>& ids) {
+  return ids.empty() || (*ids.begin() == 0 &&
+                         *ids.rbegin() == static_cast<int>(ids.size()) - 1);
+}
+
+std::vector<std::string> Newsindex(std::vector<std::string> args) {
+  args.insert(args.begin(), testing::NewsindexPath());
+  return args;
+}
+
+class ReindexTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = testing::MakeTempDir("reindex");
+    db_ = dir_ + "/news.db";
+    corpus_ = WriteCorpus(dir_, kDocuments);
+  }
+
+  std::vector<std::string> LayoutEntries() const {
+    std::vector<std::string> names;
+    for (const auto& entry : fs::directory_iterator(dir_)) {
+      const std::string name = entry.path().filename();
+      if (absl::StartsWith(name, "news.db")) names.push_back(name);
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+
+  std::string dir_, db_, corpus_;
+};
+
+// Every search answer counts the old index's documents or the new one's,
+// never a partial or empty index, and no search fails.
+TEST_F(ReindexTest, SwitchesAtomicallyWhileAnotherProcessSearches) {
+  const std::string sample = testing::SourceDir() + "/data/sample";
+  ASSERT_EQ(RunCommand(testing::NewsindexPath() + " --quiet --db " +
+                       Quote(db_) + " " + Quote(sample))
+                .exit_code,
+            0);
+  const std::string extra = dir_ + "/extra.jsonl";
+  std::ofstream(extra) << R"({"id": "x1", "title": "Dock strike spreads"})"
+                       << "\n";
+  std::atomic<bool> done{false};
+  std::vector<int64_t> totals;
+  int failures = 0;
+  std::thread searcher([&] {
+    while (!done) {
+      testing::CommandResult r = RunCommand(
+          testing::NewsearchPath() + " --db " + Quote(db_) +
+          " --json --no-fold --limit 0 ''");
+      rapidjson::Document json;
+      json.Parse(r.out.c_str());
+      if (r.exit_code != 0 || json.HasParseError()) {
+        ++failures;
+        continue;
+      }
+      totals.push_back(json["total"]["value"].GetInt64());
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  testing::CommandResult reindex = RunCommand(
+      testing::NewsindexPath() + " reindex --grace 0.5s --db " + Quote(db_) +
+      " " + Quote(sample) + " " + Quote(extra));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  done = true;
+  searcher.join();
+  ASSERT_EQ(reindex.exit_code, 0) << reindex.err;
+  EXPECT_THAT(reindex.err, HasSubstr("now -> generation 2"));
+  EXPECT_EQ(failures, 0);
+  ASSERT_GE(totals.size(), 3u);
+  const int64_t before = totals.front(), after = totals.back();
+  EXPECT_EQ(after, before + 1);
+  for (int64_t total : totals) {
+    EXPECT_TRUE(total == before || total == after) << total;
+  }
+  // The old generation is gone after the grace period; nothing else left.
+  EXPECT_THAT(LayoutEntries(), ::testing::ElementsAre("news.db", "news.db.2",
+                                                      "news.db.lock"));
+  // With no inputs, reindex rebuilds from the sources the database records.
+  testing::CommandResult again = RunCommand(
+      testing::NewsindexPath() + " reindex --grace 0s --db " + Quote(db_));
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_THAT(again.err, HasSubstr("now -> generation 3"));
+  Xapian::Database db(db_);
+  EXPECT_EQ(static_cast<int64_t>(db.get_doccount()), after);
+}
+
+TEST_F(ReindexTest, SigtermStopsAddCleanlyAndTheNextRunFinishes) {
+  const pid_t pid =
+      Spawn(Newsindex({"--db", db_, "--batch_size", "1000", "--threads", "2",
+                       corpus_}),
+            dir_ + "/add.log");
+  ASSERT_GT(pid, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  kill(pid, SIGTERM);
+  const int code = Wait(pid);
+  const std::string log = ReadFile(dir_ + "/add.log");
+  if (code == 0) GTEST_SKIP() << "indexing finished before the signal";
+  EXPECT_EQ(code, 3) << log;
+  EXPECT_THAT(log, HasSubstr("SIGTERM: stopping after the current document"));
+  EXPECT_THAT(log, HasSubstr("(stopped: run again to finish)"));
+  // Stopped mid-batch: what was written is committed anyway, in order.
+  const std::set<int> ids = Ids(db_);
+  EXPECT_TRUE(IsPrefix(ids));
+  EXPECT_GT(ids.size(), 0u);
+  EXPECT_LT(ids.size(), static_cast<size_t>(kDocuments));
+  ASSERT_EQ(RunCommand(testing::NewsindexPath() + " --quiet --db " +
+                       Quote(db_) + " " + Quote(corpus_))
+                .exit_code,
+            0);
+  EXPECT_EQ(Ids(db_).size(), static_cast<size_t>(kDocuments));
+}
+
+class CrashTest : public ReindexTest,
+                  public ::testing::WithParamInterface<int> {};
+
+// Killed at a random moment, add leaves whole batches, in input order.
+TEST_P(CrashTest, KilledAddKeepsEveryCommittedBatch) {
+  std::mt19937 random(GetParam());
+  const auto delay = std::chrono::milliseconds(100 + random() % 2500);
+  const pid_t pid = Spawn(Newsindex({"--db", db_, "--batch_size",
+                                     absl::StrCat(kBatch), corpus_}),
+                          dir_ + "/add.log");
+  ASSERT_GT(pid, 0);
+  std::this_thread::sleep_for(delay);
+  kill(pid, SIGKILL);
+  if (Wait(pid) != 128 + SIGKILL) GTEST_SKIP() << "add ended before the kill";
+  if (fs::exists(db_)) {
+    const std::set<int> ids = Ids(db_);
+    EXPECT_TRUE(IsPrefix(ids)) << ids.size() << " ids";
+    EXPECT_TRUE(ids.size() % kBatch == 0 ||
+                ids.size() == static_cast<size_t>(kDocuments))
+        << ids.size() << " documents after SIGKILL at " << delay.count()
+        << " ms";
+  }
+  testing::CommandResult rerun = RunCommand(
+      testing::NewsindexPath() + " --quiet --db " + Quote(db_) + " " +
+      Quote(corpus_));
+  EXPECT_EQ(rerun.exit_code, 0) << rerun.err;
+  EXPECT_EQ(Ids(db_).size(), static_cast<size_t>(kDocuments));
+}
+
+// Killed at a random moment, reindex leaves the live database as it was
+// (or, killed after the switch, the complete new one); the next run resumes.
+TEST_P(CrashTest, KilledReindexLeavesACompleteDatabase) {
+  const std::string half = WriteCorpus(dir_, 1000, "half.jsonl");
+  ASSERT_EQ(RunCommand(testing::NewsindexPath() + " --quiet --db " +
+                       Quote(db_) + " " + Quote(half))
+                .exit_code,
+            0);
+  std::mt19937 random(GetParam());
+  const auto delay = std::chrono::milliseconds(100 + random() % 3000);
+  const pid_t pid =
+      Spawn(Newsindex({"reindex", "--grace", "0.2s", "--db", db_, "--batch_size",
+                       absl::StrCat(kBatch), corpus_}),
+            dir_ + "/reindex.log");
+  ASSERT_GT(pid, 0);
+  std::this_thread::sleep_for(delay);
+  kill(pid, SIGKILL);
+  if (Wait(pid) != 128 + SIGKILL) {
+    GTEST_SKIP() << "reindex ended before the kill";
+  }
+  const size_t live = Ids(db_).size();
+  bool interrupted_build = false;
+  for (const std::string& name : LayoutEntries()) {
+    if (absl::EndsWith(name, ".build")) interrupted_build = true;
+  }
+  EXPECT_TRUE(live == 1000 || live == static_cast<size_t>(kDocuments))
+      << live << " documents live after SIGKILL at " << delay.count() << " ms";
+
+  testing::CommandResult rerun = RunCommand(
+      testing::NewsindexPath() + " reindex --grace 0s --db " + Quote(db_) +
+      " " + Quote(corpus_));
+  EXPECT_EQ(rerun.exit_code, 0) << rerun.err;
+  if (interrupted_build) {
+    // It went on from the committed batches of the killed run.
+    EXPECT_THAT(rerun.err, HasSubstr("reindex resumed"));
+    EXPECT_THAT(rerun.err, HasSubstr("already indexed by an earlier run"));
+  }
+  EXPECT_EQ(Ids(db_).size(), static_cast<size_t>(kDocuments));
+  for (const std::string& name : LayoutEntries()) {
+    EXPECT_FALSE(absl::EndsWith(name, ".build")) << name;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Seeds, CrashTest, ::testing::Values(1, 2, 3, 4));
+
+}  // namespace
+}  // namespace newsearch

@@ -98,24 +98,11 @@ class RecordPreparer {
       out.error = std::string(status.message());
       return out;
     }
-    if (doc->topics.empty()) InferTopics(*doc);
+    if (doc->topics.empty()) {
+      InferTopics(options_.tagger, options_.topic_model, &*doc);
+    }
     out.prepared = preparer_.Prepare(std::move(*doc));
     return out;
-  }
-
-  // The model's label when it is confident, else the taxonomy's topics.
-  void InferTopics(NewsDocument& doc) const {
-    if (options_.topic_model != nullptr) {
-      const std::optional<TopicModel::Prediction> prediction =
-          options_.topic_model->Predict(doc);
-      if (prediction && prediction->probability >= kTopicModelMinProbability) {
-        doc.inferred_topics = {prediction->topic};
-        return;
-      }
-    }
-    if (options_.tagger != nullptr) {
-      doc.inferred_topics = options_.tagger->Infer(doc);
-    }
   }
 
   const IngestOptions& options_;
@@ -487,6 +474,19 @@ class Ingestor {
 };
 
 }  // namespace
+
+void InferTopics(const TopicTagger* tagger, const TopicModel* model,
+                 NewsDocument* doc) {
+  if (model != nullptr) {
+    const std::optional<TopicModel::Prediction> prediction =
+        model->Predict(*doc);
+    if (prediction && prediction->probability >= kTopicModelMinProbability) {
+      doc->inferred_topics = {prediction->topic};
+      return;
+    }
+  }
+  if (tagger != nullptr) doc->inferred_topics = tagger->Infer(*doc);
+}
 
 std::string IngestStats::Summary() const {
   const double rate =

@@ -91,6 +91,12 @@ struct IngestStats {
   std::string Summary() const;
 };
 
+// Sets doc->inferred_topics: the model's label when it is confident (at
+// least kTopicModelMinProbability), else the taxonomy's topics. Either may be
+// null. Thread-safe.
+void InferTopics(const TopicTagger* tagger, const TopicModel* model,
+                 NewsDocument* doc);
+
 absl::StatusOr<IngestStats> Ingest(const IngestOptions& options,
                                    IndexWriter& writer,
                                    const DiagnosticSink& sink);

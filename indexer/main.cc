@@ -42,6 +42,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "indexer/db_layout.h"
+#include "indexer/fetch_news.h"
 #include "indexer/identity.h"
 #include "indexer/ingest.h"
 #include "indexer/name_variants.h"
@@ -72,6 +73,26 @@ ABSL_FLAG(int, threads, 0,
           "written in input order whatever the number");
 ABSL_FLAG(std::string, progress_interval, "10s",
           "progress lines on stderr this often when not on a terminal");
+ABSL_FLAG(std::string, feeds, "",
+          "fetch: file listing feed URLs, one a line ('#' comments)");
+ABSL_FLAG(std::string, archive, "",
+          "fetch: news.jsonl file fetched articles are appended to, a source "
+          "for reindex (default: DB.fetched.jsonl)");
+ABSL_FLAG(int, connections, 8, "fetch: transfers at once in all");
+ABSL_FLAG(int, per_host, 2, "fetch: transfers at once to one host");
+ABSL_FLAG(std::string, host_delay, "250ms",
+          "fetch: least time between two transfers' starts to one host");
+ABSL_FLAG(std::string, connect_timeout, "10s", "fetch: connect timeout");
+ABSL_FLAG(std::string, fetch_timeout, "30s",
+          "fetch: total time limit of one attempt");
+ABSL_FLAG(int, retries, 3,
+          "fetch: retries after network errors, 5xx and 429 (backoff "
+          "doubling from --backoff)");
+ABSL_FLAG(std::string, backoff, "500ms", "fetch: first retry's delay");
+ABSL_FLAG(int, max_redirects, 5, "fetch: redirects followed");
+ABSL_FLAG(int64_t, max_body, 10 << 20, "fetch: largest body read, bytes");
+ABSL_FLAG(std::string, user_agent, "",
+          "fetch: User-Agent (default: newsearch's own)");
 ABSL_FLAG(bool, compact, true,
           "reindex: compact the new database before switching to it");
 ABSL_FLAG(std::string, grace, "10s",
@@ -107,6 +128,7 @@ constexpr char kLearnTopics[] = "learn-topics";
 constexpr char kDelete[] = "delete";
 constexpr char kAdd[] = "add";
 constexpr char kReindex[] = "reindex";
+constexpr char kFetch[] = "fetch";
 
 int Fail(const std::string& message) {
   std::cerr << "newsindex: error: " << message << "\n";
@@ -323,6 +345,95 @@ int RunReindex(std::vector<std::string> inputs) {
   return stats.skipped > 0 || stats.files_failed > 0 ? kExitSkipped : 0;
 }
 
+// Parses a duration flag into `out`.
+absl::Status DurationFlag(const std::string& name, const std::string& text,
+                          absl::Duration* out) {
+  if (absl::ParseDuration(text, out) && *out >= absl::ZeroDuration()) {
+    return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "--", name, " must be a duration such as 10s, not '", text, "'"));
+}
+
+absl::StatusOr<FetcherOptions> FetcherOptionsFromFlags() {
+  FetcherOptions options;
+  options.max_connections = absl::GetFlag(FLAGS_connections);
+  options.per_host_connections = absl::GetFlag(FLAGS_per_host);
+  options.max_retries = absl::GetFlag(FLAGS_retries);
+  options.max_redirects = absl::GetFlag(FLAGS_max_redirects);
+  options.max_body_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_max_body));
+  if (options.max_connections < 1 || options.per_host_connections < 1 ||
+      options.max_retries < 0 || options.max_redirects < 0 ||
+      absl::GetFlag(FLAGS_max_body) < 1) {
+    return absl::InvalidArgumentError(
+        "--connections and --per_host must be >= 1, --retries, "
+        "--max_redirects >= 0, --max_body >= 1");
+  }
+  if (!absl::GetFlag(FLAGS_user_agent).empty()) {
+    options.user_agent = absl::GetFlag(FLAGS_user_agent);
+  }
+  RETURN_IF_ERROR(DurationFlag("host_delay", absl::GetFlag(FLAGS_host_delay),
+                               &options.per_host_delay));
+  RETURN_IF_ERROR(DurationFlag("connect_timeout",
+                               absl::GetFlag(FLAGS_connect_timeout),
+                               &options.connect_timeout));
+  RETURN_IF_ERROR(DurationFlag("fetch_timeout",
+                               absl::GetFlag(FLAGS_fetch_timeout),
+                               &options.total_timeout));
+  RETURN_IF_ERROR(DurationFlag("backoff", absl::GetFlag(FLAGS_backoff),
+                               &options.backoff_base));
+  return options;
+}
+
+// newsindex fetch --db DB [--feeds FILE] [URL...]
+int RunFetch(std::vector<std::string> urls) {
+  const std::string db = absl::GetFlag(FLAGS_db);
+  if (db.empty()) return Fail("--db is required (see --help)");
+  FetchNewsOptions options;
+  options.feeds = std::move(urls);
+  if (const std::string list = absl::GetFlag(FLAGS_feeds); !list.empty()) {
+    absl::StatusOr<std::vector<std::string>> listed = ReadFeedList(list);
+    if (!listed.ok()) return Fail(std::string(listed.status().message()));
+    options.feeds.insert(options.feeds.end(), listed->begin(), listed->end());
+  }
+  if (options.feeds.empty()) return Fail("fetch: no feed URL given");
+  absl::StatusOr<FetcherOptions> fetcher = FetcherOptionsFromFlags();
+  if (!fetcher.ok()) return Fail(std::string(fetcher.status().message()));
+  options.fetcher = *fetcher;
+  options.archive = absl::GetFlag(FLAGS_archive);
+  if (options.archive.empty()) options.archive = db + ".fetched.jsonl";
+  const absl::StatusOr<TopicSources> topics = LoadTopicSources();
+  if (!topics.ok()) return Fail(std::string(topics.status().message()));
+  if (topics->tagger) options.tagger = &*topics->tagger;
+  if (topics->model) options.topic_model = &*topics->model;
+  options.stop = &StopRequested();
+
+  absl::StatusOr<WriterLock> lock = WriterLock::Acquire(db);
+  if (!lock.ok()) return Fail(std::string(lock.status().message()));
+  absl::StatusOr<std::string> dir = ResolveForWriting(db);
+  if (!dir.ok()) return Fail(std::string(dir.status().message()));
+  IndexWriterOptions writer_options;
+  writer_options.batch_size = absl::GetFlag(FLAGS_batch_size);
+  absl::StatusOr<std::unique_ptr<IndexWriter>> writer =
+      IndexWriter::Open(*dir, writer_options);
+  if (!writer.ok()) return Fail(std::string(writer.status().message()));
+  const DiagnosticSink sink = Report;
+  absl::StatusOr<FetchStats> stats = FetchNews(options, **writer, sink);
+  if (!stats.ok()) return Fail(std::string(stats.status().message()));
+  absl::Status recorded = (*writer)->SetMetadata(
+      kSourcesKey,
+      MergeSources((*writer)->GetMetadata(kSourcesKey), {options.archive}));
+  if (recorded.ok()) recorded = (*writer)->Commit();
+  if (!recorded.ok()) return Fail(std::string(recorded.message()));
+  if (!absl::GetFlag(FLAGS_quiet) || stats->stopped) {
+    std::cerr << "newsindex: fetch: " << stats->Summary()
+              << (stats->stopped ? " (stopped: run again to finish)" : "")
+              << "\n";
+  }
+  if (stats->stopped) return kExitStopped;
+  return stats->failed() > 0 ? kExitSkipped : 0;
+}
+
 // Appends the prepared records of one news.jsonl stream to `documents`; bad
 // records are reported as in indexing and counted in `skipped`.
 void ReadRecords(std::istream& in, const std::string& name,
@@ -441,6 +552,7 @@ int Run(int argc, char** argv) {
       "usage: newsindex [add] --db DB [options] INPUT...\n"
       "       newsindex reindex --db DB [--threads N] [--grace 10s] "
       "[INPUT...]\n"
+      "       newsindex fetch --db DB [--feeds FILE] [FEED_URL...]\n"
       "       newsindex learn-topics --model OUT.json INPUT...\n"
       "       newsindex delete --db DB [--delete_source S] [--from X] "
       "[--until X] [ID...]\n"
@@ -458,6 +570,10 @@ int Run(int argc, char** argv) {
   if (!positional.empty() && positional.front() == kDelete) {
     positional.erase(positional.begin());
     return RunDelete(std::move(positional));
+  }
+  if (!positional.empty() && positional.front() == kFetch) {
+    positional.erase(positional.begin());
+    return RunFetch(std::move(positional));
   }
   if (!positional.empty() && positional.front() == kReindex) {
     positional.erase(positional.begin());

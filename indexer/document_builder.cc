@@ -115,13 +115,22 @@ void FinishDocument(const NewsDocument& doc, Xapian::Document* xdoc) {
   xdoc->set_data(EncodeDocData(doc));
 }
 
-void AddSpelling(const Xapian::Document& xdoc, Xapian::WritableDatabase* db) {
+std::vector<std::pair<std::string, Xapian::termcount>> SpellingWords(
+    const Xapian::Document& xdoc) {
+  std::vector<std::pair<std::string, Xapian::termcount>> words;
   for (Xapian::TermIterator t = xdoc.termlist_begin(); t != xdoc.termlist_end();
        ++t) {
     const std::string& term = *t;
     // Prefixes are upper-case ASCII; TermGenerator spells only bare words.
     if (term.empty() || (term[0] >= 'A' && term[0] <= 'Z')) continue;
-    db->add_spelling(term, t.positionlist_count());
+    words.emplace_back(term, t.positionlist_count());
+  }
+  return words;
+}
+
+void AddSpelling(const Xapian::Document& xdoc, Xapian::WritableDatabase* db) {
+  for (const auto& [word, count] : SpellingWords(xdoc)) {
+    db->add_spelling(word, count);
   }
 }
 

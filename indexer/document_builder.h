@@ -27,6 +27,8 @@
 
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "newsearch/document.h"
 
@@ -53,6 +55,13 @@ void FinishDocument(const NewsDocument& doc, Xapian::Document* xdoc);
 // Adds each unprefixed word of `xdoc` to `db`'s spelling table as many
 // times as it occurs (its positions); pending until `db` commits.
 void AddSpelling(const Xapian::Document& xdoc, Xapian::WritableDatabase* db);
+
+// The same words and counts, for adding later (SpellingWords(xdoc) summed
+// over documents and added once per word is what AddSpelling per document
+// does, at a fraction of the cost: Xapian's pending spelling changes are a
+// std::map, and a word new to a batch costs a B-tree lookup).
+std::vector<std::pair<std::string, Xapian::termcount>> SpellingWords(
+    const Xapian::Document& xdoc);
 
 }  // namespace newsearch
 

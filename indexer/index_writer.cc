@@ -37,6 +37,7 @@ PreparedDocument DocumentPreparer::Prepare(NewsDocument doc) {
   PreparedDocument prepared;
   if (options_.story_keys) prepared.sketch = sketcher_.Sketch(doc);
   prepared.xdoc = builder_.Build(doc);
+  if (options_.spelling) prepared.spelling = SpellingWords(prepared.xdoc);
   prepared.doc = std::move(doc);
   return prepared;
 }
@@ -66,7 +67,7 @@ absl::StatusOr<IndexWriter::Outcome> IndexWriter::Add(
       StoryKeyer::AddTo(prepared.sketch, xdoc);
     }
     FinishDocument(doc, &xdoc);
-    if (options_.spelling) AddSpelling(xdoc, &db_);
+    for (auto& [word, count] : prepared.spelling) spelling_[word] += count;
     db_.replace_document(id_term, xdoc);
     if (options_.story_keys) story_keyer_.Remember(doc, prepared.sketch);
     if (++pending_ >= options_.batch_size) {
@@ -83,6 +84,8 @@ absl::Status IndexWriter::Commit() {
   if (pending_ == 0) return absl::OkStatus();
   try {
     story_keyer_.SaveFrequencies(db_);
+    for (const auto& [word, count] : spelling_) db_.add_spelling(word, count);
+    spelling_.clear();
     if (checkpoint_) {
       for (const auto& [key, value] : checkpoint_()) {
         db_.set_metadata(key, value);

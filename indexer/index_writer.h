@@ -32,6 +32,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "indexer/document_builder.h"
@@ -65,6 +66,8 @@ struct PreparedDocument {
   NewsDocument doc;
   StorySketch sketch;     // when story keys are on
   Xapian::Document xdoc;  // DocumentBuilder::Build(doc)
+  // SpellingWords(xdoc), when spelling is on.
+  std::vector<std::pair<std::string, Xapian::termcount>> spelling;
 };
 
 // The part of indexing that needs no database. Not thread-safe: one per
@@ -134,6 +137,8 @@ class IndexWriter {
   DocumentPreparer preparer_;  // for Add(NewsDocument)
   StoryKeyer story_keyer_;
   Checkpoint checkpoint_;
+  // Spelling words of the batch, summed, added to Xapian at commit.
+  absl::flat_hash_map<std::string, Xapian::termcount> spelling_;
   int pending_ = 0;
 };
 

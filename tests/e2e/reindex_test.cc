@@ -225,6 +225,33 @@ TEST_F(ReindexTest, SigtermStopsAddCleanlyAndTheNextRunFinishes) {
   EXPECT_EQ(Ids(db_).size(), static_cast<size_t>(kDocuments));
 }
 
+TEST_F(ReindexTest, SigtermStopsReindexAndTheNextRunResumes) {
+  const std::string half = WriteCorpus(dir_, 1000, "half.jsonl");
+  ASSERT_EQ(RunCommand(testing::NewsindexPath() + " --quiet --db " +
+                       Quote(db_) + " " + Quote(half))
+                .exit_code,
+            0);
+  const pid_t pid = Spawn(
+      Newsindex({"reindex", "--grace", "0s", "--batch_size", "100", "--db",
+                 db_, corpus_}),
+      dir_ + "/reindex.log");
+  ASSERT_GT(pid, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  kill(pid, SIGTERM);
+  const int code = Wait(pid);
+  const std::string log = ReadFile(dir_ + "/reindex.log");
+  if (code == 0) GTEST_SKIP() << "reindex finished before the signal";
+  EXPECT_EQ(code, 3) << log;
+  EXPECT_THAT(log, HasSubstr("the live database is unchanged"));
+  EXPECT_EQ(Ids(db_).size(), 1000u);
+  testing::CommandResult rerun = RunCommand(
+      testing::NewsindexPath() + " reindex --grace 0s --db " + Quote(db_) +
+      " " + Quote(corpus_));
+  EXPECT_EQ(rerun.exit_code, 0) << rerun.err;
+  EXPECT_THAT(rerun.err, HasSubstr("reindex resumed"));
+  EXPECT_EQ(Ids(db_).size(), static_cast<size_t>(kDocuments));
+}
+
 class CrashTest : public ReindexTest,
                   public ::testing::WithParamInterface<int> {};
 

@@ -1,5 +1,8 @@
 #include "indexer/index_writer.h"
 
+#include <filesystem>
+#include <system_error>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "newsearch/dates.h"
@@ -13,24 +16,65 @@ namespace newsearch {
 absl::StatusOr<std::unique_ptr<IndexWriter>> IndexWriter::Open(
     const std::string& path, const IndexWriterOptions& options) {
   try {
-    Xapian::WritableDatabase db(path, Xapian::DB_CREATE_OR_OPEN);
-    Xapian::Database committed(path);
+    std::vector<Xapian::WritableDatabase> dbs;
+    Xapian::Database committed;
+    if (options.shards <= 1) {
+      dbs.emplace_back(path, Xapian::DB_CREATE_OR_OPEN);
+      committed.add_database(Xapian::Database(path));
+    } else {
+      std::error_code ec;
+      std::filesystem::create_directories(path, ec);
+      for (int k = 0; k < options.shards; ++k) {
+        const std::string shard = ShardPath(path, k);
+        dbs.emplace_back(shard, Xapian::DB_CREATE_OR_OPEN);
+        committed.add_database(Xapian::Database(shard));
+      }
+    }
     return std::unique_ptr<IndexWriter>(
-        new IndexWriter(std::move(db), std::move(committed), options));
+        new IndexWriter(std::move(dbs), std::move(committed), options));
   } catch (const Xapian::Error& e) {
     return XapianErrorToStatus(
         e, "cannot open database '" + path + "' for writing");
   }
 }
 
-IndexWriter::IndexWriter(Xapian::WritableDatabase db,
+std::string ShardPath(const std::string& path, int shard) {
+  return absl::StrCat(path, "/shard", shard);
+}
+
+IndexWriter::IndexWriter(std::vector<Xapian::WritableDatabase> dbs,
                          Xapian::Database committed,
                          const IndexWriterOptions& options)
-    : db_(std::move(db)),
+    : db_(dbs.front()),
       committed_(std::move(committed)),
       options_(options),
       preparer_(options) {
   story_keyer_.LoadFrequencies(committed_);
+  if (dbs.size() > 1) {
+    for (size_t k = 0; k < dbs.size(); ++k) {
+      shards_.push_back(
+          std::make_unique<ShardThread>(dbs[k], absl::StrCat("shard", k)));
+    }
+    dbs_ = std::move(dbs);
+  }
+}
+
+absl::Status IndexWriter::DrainShards() {
+  absl::Status status = absl::OkStatus();
+  for (auto& shard : shards_) {
+    absl::Status drained = shard->Drain();
+    if (status.ok()) status = drained;
+  }
+  return status;
+}
+
+// Commits every shard, in parallel, each on its own thread.
+absl::Status IndexWriter::CommitShards() {
+  RETURN_IF_ERROR(DrainShards());
+  for (auto& shard : shards_) {
+    shard->Push([](Xapian::WritableDatabase& db) { db.commit(); });
+  }
+  return DrainShards();
 }
 
 PreparedDocument DocumentPreparer::Prepare(NewsDocument doc) {
@@ -57,7 +101,10 @@ absl::StatusOr<IndexWriter::Outcome> IndexWriter::Add(
   Xapian::Document& xdoc = prepared.xdoc;
   try {
     const std::string id_term = schema::IdTerm(doc.id);
-    const bool existed = db_.term_exists(id_term);
+    const bool existed = shards_.empty()
+                             ? db_.term_exists(id_term)
+                             : pending_ids_.contains(doc.id) ||
+                                   committed_.term_exists(id_term);
     if (!options_.story_keys) {
       if (doc.story_key.empty()) {
         doc.story_key = HexHash(absl::StrCat("story\n", doc.id));
@@ -68,7 +115,15 @@ absl::StatusOr<IndexWriter::Outcome> IndexWriter::Add(
     }
     FinishDocument(doc, &xdoc);
     for (auto& [word, count] : prepared.spelling) spelling_[word] += count;
-    db_.replace_document(id_term, xdoc);
+    if (shards_.empty()) {
+      db_.replace_document(id_term, xdoc);
+    } else {
+      pending_ids_.insert(doc.id);
+      shards_[StableHash64(id_term) % shards_.size()]->Push(
+          [id_term, xdoc](Xapian::WritableDatabase& db) {
+            db.replace_document(id_term, xdoc);
+          });
+    }
     if (options_.story_keys) story_keyer_.Remember(doc, prepared.sketch);
     if (++pending_ >= options_.batch_size) {
       absl::Status status = Commit();
@@ -82,18 +137,26 @@ absl::StatusOr<IndexWriter::Outcome> IndexWriter::Add(
 
 absl::Status IndexWriter::Commit() {
   if (pending_ == 0) return absl::OkStatus();
+  RETURN_IF_ERROR(DrainShards());  // shard0's handle is ours again
   try {
     story_keyer_.SaveFrequencies(db_);
     for (const auto& [word, count] : spelling_) db_.add_spelling(word, count);
     spelling_.clear();
     if (checkpoint_) {
+      // In every shard: a resumed build starts from the least advanced.
       for (const auto& [key, value] : checkpoint_()) {
-        db_.set_metadata(key, value);
+        if (dbs_.empty()) db_.set_metadata(key, value);
+        for (Xapian::WritableDatabase& db : dbs_) db.set_metadata(key, value);
       }
     }
     db_.set_metadata(schema::kLastCommitKey,
                      FormatTimestamp({absl::Now(), TimePrecision::kSecond}));
-    db_.commit();
+    if (shards_.empty()) {
+      db_.commit();
+    } else {
+      RETURN_IF_ERROR(CommitShards());
+      pending_ids_.clear();
+    }
     pending_ = 0;
     committed_.reopen();
     story_keyer_.ForgetPending();
@@ -103,7 +166,8 @@ absl::Status IndexWriter::Commit() {
   }
 }
 
-std::string IndexWriter::GetMetadata(const std::string& key) const {
+std::string IndexWriter::GetMetadata(const std::string& key) {
+  if (!DrainShards().ok()) return "";
   try {
     return db_.get_metadata(key);
   } catch (const Xapian::Error&) {
@@ -111,8 +175,22 @@ std::string IndexWriter::GetMetadata(const std::string& key) const {
   }
 }
 
+std::vector<std::string> IndexWriter::GetMetadataEach(const std::string& key) {
+  if (dbs_.empty()) return {GetMetadata(key)};
+  std::vector<std::string> values(dbs_.size());
+  if (!DrainShards().ok()) return values;
+  try {
+    for (size_t k = 0; k < dbs_.size(); ++k) {
+      values[k] = dbs_[k].get_metadata(key);
+    }
+  } catch (const Xapian::Error&) {
+  }
+  return values;
+}
+
 absl::Status IndexWriter::SetMetadata(const std::string& key,
                                       const std::string& value) {
+  RETURN_IF_ERROR(DrainShards());
   try {
     db_.set_metadata(key, value);
     ++pending_;  // so that Commit() commits it
@@ -154,6 +232,9 @@ Xapian::Query DeleteQuery(const DeleteSpec& spec) {
 }  // namespace
 
 absl::StatusOr<int64_t> IndexWriter::Delete(const DeleteSpec& spec) {
+  if (!shards_.empty()) {
+    return absl::UnimplementedError("delete from a sharded build");
+  }
   const Xapian::Query query = DeleteQuery(spec);
   if (query.empty()) {
     return absl::InvalidArgumentError(
@@ -185,6 +266,7 @@ absl::StatusOr<int64_t> IndexWriter::Delete(const DeleteSpec& spec) {
 
 absl::StatusOr<bool> IndexWriter::WriteVariants(const NameVariants& variants) {
   absl::Status status = Commit();
+  if (status.ok()) status = DrainShards();
   if (!status.ok()) return status;
   return variants.WriteSynonyms(db_);
 }

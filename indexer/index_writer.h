@@ -33,10 +33,12 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "indexer/document_builder.h"
 #include "indexer/name_variants.h"
+#include "indexer/shard_thread.h"
 #include "indexer/story_keys.h"
 #include "newsearch/document.h"
 
@@ -50,6 +52,15 @@ struct IndexWriterOptions {
   bool story_keys = true;
   // Words go into Xapian's spelling table, for did-you-mean suggestions.
   bool spelling = true;
+  // More than one: `path` is a directory of shard databases (shard0,
+  // shard1, ...), each written by a thread of its own (Xapian's inversion
+  // and flushing are most of indexing), to be merged by compaction; a
+  // document's shard is a hash of its id, so replacing works across runs.
+  // For building a new database only (reindex): a process that dies during
+  // a commit may leave some shards a batch ahead, which only Ingest's
+  // resume (from the least advanced shard) makes good. Metadata, spelling
+  // and synonyms live in shard0; Delete is not supported.
+  int shards = 1;
 };
 
 // Which documents IndexWriter::Delete removes: those matching every
@@ -85,6 +96,9 @@ class DocumentPreparer {
   StoryKeyer sketcher_;  // only its Sketch(), which reads no database
 };
 
+// The directory of shard `shard` of a sharded database at `path`.
+std::string ShardPath(const std::string& path, int shard);
+
 class IndexWriter {
  public:
   enum class Outcome { kAdded, kReplaced };
@@ -109,8 +123,10 @@ class IndexWriter {
     checkpoint_ = std::move(checkpoint);
   }
   // Metadata of the database as last committed (or as pending, if set
-  // since).
-  std::string GetMetadata(const std::string& key) const;
+  // since); of shard0 when sharded.
+  std::string GetMetadata(const std::string& key);
+  // The value of `key` in each shard (one value when not sharded).
+  std::vector<std::string> GetMetadataEach(const std::string& key);
   // Set now, committed with the next batch.
   absl::Status SetMetadata(const std::string& key, const std::string& value);
 
@@ -124,14 +140,23 @@ class IndexWriter {
   // name_variants.h); false when it was already there.
   absl::StatusOr<bool> WriteVariants(const NameVariants& variants);
 
-  Xapian::doccount doc_count() const { return db_.get_doccount(); }
+  Xapian::doccount doc_count() const {
+    return shards_.empty() ? db_.get_doccount() : committed_.get_doccount();
+  }
   const IndexWriterOptions& options() const { return options_; }
 
  private:
-  IndexWriter(Xapian::WritableDatabase db, Xapian::Database committed,
-              const IndexWriterOptions& options);
+  IndexWriter(std::vector<Xapian::WritableDatabase> dbs,
+              Xapian::Database committed, const IndexWriterOptions& options);
+  absl::Status DrainShards();
+  absl::Status CommitShards();
 
-  Xapian::WritableDatabase db_;
+  Xapian::WritableDatabase db_;  // shard0 when sharded
+  // Sharded: a handle on each shard (used only when the shards are
+  // drained) and the threads that write them.
+  std::vector<Xapian::WritableDatabase> dbs_;
+  std::vector<std::unique_ptr<ShardThread>> shards_;
+  absl::flat_hash_set<std::string> pending_ids_;  // sharded: this batch's
   Xapian::Database committed_;  // read-only snapshot for story lookups
   IndexWriterOptions options_;
   DocumentPreparer preparer_;  // for Add(NewsDocument)

@@ -25,9 +25,19 @@ constexpr char kBuildSourcesKey[] = "newsearch:build-sources";
 // remembers between runs (ETags, seen items).
 constexpr char kCarriedPrefix[] = "newsearch:fetch:";
 
+// The shards of a build directory made by a sharded writer (0: not one).
+int ShardsIn(const std::string& build) {
+  int shards = 0;
+  std::error_code ec;
+  while (fs::exists(ShardPath(build, shards), ec)) ++shards;
+  return shards;
+}
+
+// Metadata of a database, or of a sharded build's shard0.
 std::string ReadMetadata(const std::string& dir, const std::string& key) {
   try {
-    return Xapian::Database(dir).get_metadata(key);
+    const std::string primary = ShardsIn(dir) > 0 ? ShardPath(dir, 0) : dir;
+    return Xapian::Database(primary).get_metadata(key);
   } catch (const Xapian::Error&) {
     return "";
   }
@@ -76,11 +86,18 @@ absl::Status CarryMetadata(const std::string& db, IndexWriter& writer) {
   return absl::OkStatus();
 }
 
+// Compacts a database, or merges a sharded build's shards, into `to`.
 absl::Status Compact(const std::string& from, const std::string& to) {
   std::error_code ec;
   fs::remove_all(to, ec);  // a compaction a crash cut short
   try {
-    Xapian::Database(from).compact(to);
+    Xapian::Database source;
+    const int shards = ShardsIn(from);
+    if (shards == 0) source.add_database(Xapian::Database(from));
+    for (int k = 0; k < shards; ++k) {
+      source.add_database(Xapian::Database(ShardPath(from, k)));
+    }
+    source.compact(to);
   } catch (const Xapian::Error& e) {
     return XapianErrorToStatus(e, "cannot compact " + from);
   }
@@ -93,8 +110,16 @@ absl::StatusOr<IngestStats> Build(const ReindexOptions& options,
                                   const std::vector<std::string>& inputs,
                                   const std::string& sources,
                                   const DiagnosticSink& sink) {
+  // Shards: one per thread, or as many as the build being resumed has.
+  IndexWriterOptions writer_options = options.writer;
+  const int existing = ShardsIn(build);
+  std::error_code ec;
+  const bool single = fs::exists(build + "/iamglass", ec);
+  writer_options.shards = existing > 0 ? existing
+                          : single     ? 1
+                                       : std::max(1, options.ingest.threads);
   ASSIGN_OR_RETURN(std::unique_ptr<IndexWriter> writer,
-                   IndexWriter::Open(build, options.writer));
+                   IndexWriter::Open(build, writer_options));
   RETURN_IF_ERROR(writer->SetMetadata(kBuildSourcesKey, sources));
   RETURN_IF_ERROR(writer->Commit());
   IngestOptions ingest = options.ingest;
@@ -166,7 +191,8 @@ absl::StatusOr<ReindexResult> Reindex(const ReindexOptions& options,
     result.stopped = true;
     return result;
   }
-  if (options.compact) {
+  // Shards must be merged; a single database may be used as it is.
+  if (options.compact || ShardsIn(build) > 0) {
     const absl::Time start = absl::Now();
     RETURN_IF_ERROR(Compact(build, target));
     result.compact_seconds = absl::ToDoubleSeconds(absl::Now() - start);

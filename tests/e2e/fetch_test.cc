@@ -279,7 +279,7 @@ TEST_F(FetchTest, IndexesWhatWorksReportsEachFailureAndRemembers) {
   // The fetched articles are a recorded source: reindex rebuilds them
   // without fetching.
   testing::CommandResult reindex =
-      RunCommand(testing::NewsindexPath() + " reindex --grace 0s --db " +
+      RunCommand(testing::NewsindexPath() + " reindex --threads 2 --grace 0s --db " +
                  Quote(db_));
   EXPECT_EQ(reindex.exit_code, 0) << reindex.err;
   EXPECT_EQ(Count("harbour strike"), 1);

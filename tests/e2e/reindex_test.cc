@@ -173,7 +173,7 @@ TEST_F(ReindexTest, SwitchesAtomicallyWhileAnotherProcessSearches) {
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   testing::CommandResult reindex = RunCommand(
-      testing::NewsindexPath() + " reindex --grace 0.5s --db " + Quote(db_) +
+      testing::NewsindexPath() + " reindex --threads 2 --grace 0.5s --db " + Quote(db_) +
       " " + Quote(sample) + " " + Quote(extra));
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   done = true;
@@ -192,7 +192,7 @@ TEST_F(ReindexTest, SwitchesAtomicallyWhileAnotherProcessSearches) {
                                                       "news.db.lock"));
   // With no inputs, reindex rebuilds from the sources the database records.
   testing::CommandResult again = RunCommand(
-      testing::NewsindexPath() + " reindex --grace 0s --db " + Quote(db_));
+      testing::NewsindexPath() + " reindex --threads 2 --grace 0s --db " + Quote(db_));
   EXPECT_EQ(again.exit_code, 0) << again.err;
   EXPECT_THAT(again.err, HasSubstr("now -> generation 3"));
   Xapian::Database db(db_);
@@ -232,7 +232,7 @@ TEST_F(ReindexTest, SigtermStopsReindexAndTheNextRunResumes) {
                 .exit_code,
             0);
   const pid_t pid = Spawn(
-      Newsindex({"reindex", "--grace", "0s", "--batch_size", "100", "--db",
+      Newsindex({"reindex", "--threads", "2", "--grace", "0s", "--batch_size", "100", "--db",
                  db_, corpus_}),
       dir_ + "/reindex.log");
   ASSERT_GT(pid, 0);
@@ -245,7 +245,7 @@ TEST_F(ReindexTest, SigtermStopsReindexAndTheNextRunResumes) {
   EXPECT_THAT(log, HasSubstr("the live database is unchanged"));
   EXPECT_EQ(Ids(db_).size(), 1000u);
   testing::CommandResult rerun = RunCommand(
-      testing::NewsindexPath() + " reindex --grace 0s --db " + Quote(db_) +
+      testing::NewsindexPath() + " reindex --threads 2 --grace 0s --db " + Quote(db_) +
       " " + Quote(corpus_));
   EXPECT_EQ(rerun.exit_code, 0) << rerun.err;
   EXPECT_THAT(rerun.err, HasSubstr("reindex resumed"));
@@ -292,7 +292,7 @@ TEST_P(CrashTest, KilledReindexLeavesACompleteDatabase) {
   std::mt19937 random(GetParam());
   const auto delay = std::chrono::milliseconds(100 + random() % 3000);
   const pid_t pid =
-      Spawn(Newsindex({"reindex", "--grace", "0.2s", "--db", db_, "--batch_size",
+      Spawn(Newsindex({"reindex", "--threads", "2", "--grace", "0.2s", "--db", db_, "--batch_size",
                        absl::StrCat(kBatch), corpus_}),
             dir_ + "/reindex.log");
   ASSERT_GT(pid, 0);
@@ -310,7 +310,7 @@ TEST_P(CrashTest, KilledReindexLeavesACompleteDatabase) {
       << live << " documents live after SIGKILL at " << delay.count() << " ms";
 
   testing::CommandResult rerun = RunCommand(
-      testing::NewsindexPath() + " reindex --grace 0s --db " + Quote(db_) +
+      testing::NewsindexPath() + " reindex --threads 2 --grace 0s --db " + Quote(db_) +
       " " + Quote(corpus_));
   EXPECT_EQ(rerun.exit_code, 0) << rerun.err;
   if (interrupted_build) {

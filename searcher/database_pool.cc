@@ -59,7 +59,10 @@ absl::StatusOr<DatabasePool::Lease> DatabasePool::Acquire() {
   uint64_t generation = 0;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (!(now == identity_)) {  // switched: old handles are of no more use
+    // Nothing at the path (inode 0) is a moment of a switch (newsindex
+    // turning an old-layout directory into a symlink): keep the handles.
+    if (now.inode != 0 && !(now == identity_)) {
+      // switched: old handles are of no more use
       identity_ = now;
       ++generation_;
       free_.clear();
@@ -79,8 +82,12 @@ absl::StatusOr<DatabasePool::Lease> DatabasePool::Acquire() {
     try {
       db->reopen();
     } catch (const Xapian::Error& e) {
-      return XapianErrorToStatus(
-          e, absl::StrCat("cannot reopen database '", path_, "'"));
+      // reopen() reads the revision file by path; with nothing at the path
+      // the handle's tables, still open, serve the revision it has.
+      if (now.inode != 0) {
+        return XapianErrorToStatus(
+            e, absl::StrCat("cannot reopen database '", path_, "'"));
+      }
     }
   }
   return Lease(this, std::move(db), generation);

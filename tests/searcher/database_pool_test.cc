@@ -89,6 +89,22 @@ TEST(DatabasePoolTest, ASwitchedSymlinkOpensTheNewDatabase) {
   EXPECT_EQ(Count(**searcher), 5);
 }
 
+// newsindex turning an old-layout directory into a symlink renames the
+// directory away, then puts the symlink in its place: in between, searches
+// go on with the handles already open.
+TEST(DatabasePoolTest, APathMissingForAMomentKeepsServing) {
+  const std::string dir = testing::MakeTempDir("gap");
+  ASSERT_THAT(testing::BuildTestIndex(dir + "/news.db", Docs("a", 3)), IsOk());
+  auto searcher = Searcher::Open(dir + "/news.db");
+  ASSERT_THAT(searcher, IsOk());
+  EXPECT_EQ(Count(**searcher), 3);
+  ASSERT_EQ(std::rename((dir + "/news.db").c_str(), (dir + "/news.db.0").c_str()),
+            0);
+  EXPECT_EQ(Count(**searcher), 3);
+  ASSERT_EQ(symlink("news.db.0", (dir + "/news.db").c_str()), 0);
+  EXPECT_EQ(Count(**searcher), 3);
+}
+
 TEST(DatabasePoolTest, AReplacedStubFileOpensTheNewDatabase) {
   const std::string dir = testing::MakeTempDir("stub");
   ASSERT_THAT(testing::BuildTestIndex(dir + "/one", Docs("a", 3)), IsOk());

@@ -19,6 +19,7 @@
 #include "absl/strings/string_view.h"
 #include "bench/bench_util.h"
 #include "benchmark/benchmark.h"
+#include "newsearch/schema.h"
 #include "newsearch/searcher.h"
 #include "newsearch/status_macros.h"
 
@@ -86,6 +87,7 @@ class QueryFixture {
     return column ? *column_searcher_ : *searcher_;
   }
   sqlite3_stmt* ranked_statement() { return ranked_.get(); }
+  const std::string& newsearch_path() const { return newsearch_path_; }
 
  private:
   QueryFixture() = default;
@@ -95,6 +97,7 @@ class QueryFixture {
 
   // Declared first so that it is removed after the databases are closed.
   std::unique_ptr<TempDir> dir_;
+  std::string newsearch_path_;
   std::unique_ptr<Searcher> searcher_;
   std::unique_ptr<Searcher> column_searcher_;
   SqliteDb fts5_;
@@ -114,6 +117,7 @@ absl::StatusOr<std::unique_ptr<QueryFixture>> QueryFixture::Create(
 absl::Status QueryFixture::BuildDatabases(const Corpus& corpus) {
   ASSIGN_OR_RETURN(dir_, TempDir::Create());
   const std::string newsearch_path = dir_->Path("newsearch.db");
+  newsearch_path_ = newsearch_path;
   const std::string fts5_path = dir_->Path("fts5.sqlite");
   RETURN_IF_ERROR(BuildNewsearchIndex(corpus.lines, newsearch_path).status());
   RETURN_IF_ERROR(BuildFts5Index(corpus.lines, fts5_path).status());
@@ -245,6 +249,56 @@ void BM_QueryNewsearchMode(benchmark::State& state) {
   RunNewsearchQueries(state, request, state.range(1) == 1);
 }
 
+// The floor: the same queries through the Xapian API alone, on the same
+// database: QueryParser (English stems, AND), BM25, top 10 with each
+// result's document data read. state.range(0): 1 adds exact facets with
+// built-in ValueCountMatchSpy on the day-key and topic slots over every
+// match, the work of BM_QueryNewsearchMode/mode:2 (relevance, month and
+// topic facets, counting reports).
+void BM_QueryPlainXapian(benchmark::State& state) {
+  const absl::StatusOr<QueryFixture*> fixture = SharedFixture();
+  if (!fixture.ok()) {
+    state.SkipWithError(std::string(fixture.status().message()).c_str());
+    return;
+  }
+  const bool facets = state.range(0) == 1;
+  const std::vector<BenchQuery>& queries = (*fixture)->queries();
+  Xapian::Database db((*fixture)->newsearch_path());
+  Xapian::QueryParser parser;
+  parser.set_database(db);
+  parser.set_stemmer(Xapian::Stem("english"));
+  parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+  parser.set_default_op(Xapian::Query::OP_AND);
+  size_t next = 0;
+  int64_t hits = 0;
+  for (auto _ : state) {
+    Xapian::Enquire enquire(db);
+    enquire.set_query(parser.parse_query(queries[next].newsearch));
+    next = (next + 1) % queries.size();
+    Xapian::ValueCountMatchSpy days(schema::kSlotDayKey);
+    Xapian::ValueCountMatchSpy topics(schema::kSlotTopics);
+    if (facets) {
+      enquire.add_matchspy(&days);
+      enquire.add_matchspy(&topics);
+    }
+    const Xapian::MSet mset =
+        enquire.get_mset(0, 10, facets ? db.get_doccount() : 0);
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      benchmark::DoNotOptimize(it.get_document().get_data());
+      ++hits;
+    }
+    if (facets) {
+      for (auto it = days.values_begin(); it != days.values_end(); ++it) {
+        benchmark::DoNotOptimize(it.get_termfreq());
+      }
+      for (auto it = topics.values_begin(); it != topics.values_end(); ++it) {
+        benchmark::DoNotOptimize(it.get_termfreq());
+      }
+    }
+  }
+  ReportQueryCounters(state, queries.size(), hits);
+}
+
 void BM_QueryFts5(benchmark::State& state) {
   const absl::StatusOr<QueryFixture*> fixture = SharedFixture();
   if (!fixture.ok()) {
@@ -277,6 +331,13 @@ BENCHMARK(BM_QueryNewsearch)
 BENCHMARK(BM_QueryNewsearchMode)
     ->ArgNames({"mode", "column"})
     ->ArgsProduct({{0, 1, 2, 3, 4, 5}, {0, 1}})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(kQueryCount* kRounds)
+    ->UseRealTime();
+BENCHMARK(BM_QueryPlainXapian)
+    ->ArgName("facets")
+    ->Arg(0)
+    ->Arg(1)
     ->Unit(benchmark::kMillisecond)
     ->Iterations(kQueryCount* kRounds)
     ->UseRealTime();

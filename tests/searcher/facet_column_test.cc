@@ -77,17 +77,43 @@ std::string Describe(const SearchResponse& response) {
   return out.str();
 }
 
-TEST(FacetColumnTest, CountsExactlyWhatTheSpiesCount) {
-  const std::string path = testing::MakeTempDir("db");
-  ASSERT_THAT(testing::BuildTestIndex(path, RandomReports()), IsOk());
-  SearcherOptions spies_options;
-  spies_options.facet_cache = false;
-  SearcherOptions column_options;
-  column_options.facet_cache_blocking = true;
-  auto spies = Searcher::Open(path, spies_options);
-  auto column = Searcher::Open(path, column_options);
-  ASSERT_THAT(spies, IsOk());
-  ASSERT_THAT(column, IsOk());
+// The random corpus, and a searcher counting each way over it.
+class FacetColumnTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    const std::string path = testing::MakeTempDir("db");
+    ASSERT_THAT(testing::BuildTestIndex(path, RandomReports()), IsOk());
+    SearcherOptions spies;
+    spies.facet_cache = false;
+    SearcherOptions column;
+    column.facet_cache_blocking = true;
+    auto by_spies = Searcher::Open(path, spies);
+    auto by_column = Searcher::Open(path, column);
+    ASSERT_THAT(by_spies, IsOk());
+    ASSERT_THAT(by_column, IsOk());
+    spies_ = by_spies->release();
+    column_ = by_column->release();
+  }
+  static void TearDownTestSuite() {
+    delete spies_;
+    delete column_;
+  }
+
+  // The same request both ways.
+  static std::pair<absl::StatusOr<SearchResponse>,
+                   absl::StatusOr<SearchResponse>>
+  BothWays(const SearchRequest& request) {
+    return {spies_->Search(request), column_->Search(request)};
+  }
+
+  static Searcher* spies_;
+  static Searcher* column_;
+};
+
+Searcher* FacetColumnTest::spies_ = nullptr;
+Searcher* FacetColumnTest::column_ = nullptr;
+
+TEST_F(FacetColumnTest, CountsExactlyWhatTheSpiesCount) {
 
   int compared = 0;
   for (const char* query : {"oil", "gas OR storm", "talks source:wire", ""}) {
@@ -107,8 +133,7 @@ TEST(FacetColumnTest, CountsExactlyWhatTheSpiesCount) {
             request.facets = {"date", "topic", "source", "section", "kind"};
             request.facet_size = 3;
             request.limit = 0;
-            absl::StatusOr<SearchResponse> a = (*spies)->Search(request);
-            absl::StatusOr<SearchResponse> b = (*column)->Search(request);
+            auto [a, b] = BothWays(request);
             ASSERT_THAT(a, IsOk());
             ASSERT_THAT(b, IsOk());
             ASSERT_EQ(Describe(*a), Describe(*b))
@@ -124,22 +149,11 @@ TEST(FacetColumnTest, CountsExactlyWhatTheSpiesCount) {
   EXPECT_EQ(compared, 4 * 5 * 6 * 2 * 2);
 }
 
-TEST(FacetColumnTest, FoldedTotalsAndOutletsComeFromTheColumnToo) {
-  const std::string path = testing::MakeTempDir("db");
-  ASSERT_THAT(testing::BuildTestIndex(path, RandomReports()), IsOk());
-  SearcherOptions spies_options;
-  spies_options.facet_cache = false;
-  SearcherOptions column_options;
-  column_options.facet_cache_blocking = true;
-  auto spies = Searcher::Open(path, spies_options);
-  auto column = Searcher::Open(path, column_options);
-  ASSERT_THAT(spies, IsOk());
-  ASSERT_THAT(column, IsOk());
+TEST_F(FacetColumnTest, FoldedTotalsAndOutletsComeFromTheColumnToo) {
   SearchRequest request;
   request.query = "oil";
   request.now = absl::FromUnixSeconds(1798761600);  // 2027-01-01
-  absl::StatusOr<SearchResponse> a = (*spies)->Search(request);
-  absl::StatusOr<SearchResponse> b = (*column)->Search(request);
+  auto [a, b] = BothWays(request);
   ASSERT_THAT(a, IsOk());
   ASSERT_THAT(b, IsOk());
   EXPECT_GT(a->reports, a->total);  // some stories have several reports
@@ -157,17 +171,7 @@ TEST(FacetColumnTest, FoldedTotalsAndOutletsComeFromTheColumnToo) {
   EXPECT_GT(with_outlets, 0);
 }
 
-TEST(FacetColumnTest, HybridRankingIsTheSameFromTheColumn) {
-  const std::string path = testing::MakeTempDir("db");
-  ASSERT_THAT(testing::BuildTestIndex(path, RandomReports()), IsOk());
-  SearcherOptions spies_options;
-  spies_options.facet_cache = false;
-  SearcherOptions column_options;
-  column_options.facet_cache_blocking = true;
-  auto spies = Searcher::Open(path, spies_options);
-  auto column = Searcher::Open(path, column_options);
-  ASSERT_THAT(spies, IsOk());
-  ASSERT_THAT(column, IsOk());
+TEST_F(FacetColumnTest, HybridRankingIsTheSameFromTheColumn) {
   int compared = 0;
   // Now: within the corpus (some reports are in the future) and after it.
   for (int64_t now : {1767225600, 1798761600}) {
@@ -182,8 +186,7 @@ TEST(FacetColumnTest, HybridRankingIsTheSameFromTheColumn) {
         request.recency_weight = 2.0;
         request.fold = false;
         request.limit = 50;
-        absl::StatusOr<SearchResponse> a = (*spies)->Search(request);
-        absl::StatusOr<SearchResponse> b = (*column)->Search(request);
+        auto [a, b] = BothWays(request);
         ASSERT_THAT(a, IsOk());
         ASSERT_THAT(b, IsOk());
         ASSERT_EQ(a->results.size(), b->results.size());

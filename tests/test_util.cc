@@ -60,6 +60,15 @@ CommandResult RunCommand(const std::string& command_line) {
   return result;
 }
 
+std::string ReadTestData(const std::string& relative) {
+  const std::string path = SourceDir() + "/tests/data/" + relative;
+  std::ifstream in(path, std::ios::binary);
+  EXPECT_TRUE(in.good()) << "missing fixture " << path;
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
 std::string Quote(const std::string& arg) {
   std::string quoted = "'";
   for (char c : arg) {

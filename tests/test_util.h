@@ -58,6 +58,10 @@ CommandResult RunCommand(const std::string& command_line);
 // Single-quotes an argument for the shell.
 std::string Quote(const std::string& arg);
 
+// The contents of tests/data/`relative` (a fixture we wrote); records a
+// test failure naming the path when it cannot be read.
+std::string ReadTestData(const std::string& relative);
+
 // Paths of the built programs and of the source tree (set by CMake).
 std::string NewsindexPath();
 std::string NewsearchPath();

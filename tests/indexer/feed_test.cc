@@ -31,13 +31,7 @@ using ::testing::Not;
 using ::testing::Optional;
 
 std::string ReadFixture(const std::string& name) {
-  const std::string path =
-      newsearch::testing::SourceDir() + "/tests/data/feeds/" + name;
-  std::ifstream in(path, std::ios::binary);
-  EXPECT_TRUE(in.good()) << "missing fixture " << path;
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
+  return newsearch::testing::ReadTestData("feeds/" + name);
 }
 
 Timestamp Ts(const std::string& rfc3339) {

@@ -30,13 +30,7 @@ using ::testing::Optional;
 using ::testing::StartsWith;
 
 std::string ReadPage(const std::string& name) {
-  const std::string path =
-      newsearch::testing::SourceDir() + "/tests/data/pages/" + name;
-  std::ifstream in(path, std::ios::binary);
-  EXPECT_TRUE(in.good()) << "missing fixture " << path;
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
+  return newsearch::testing::ReadTestData("pages/" + name);
 }
 
 Timestamp Ts(const std::string& rfc3339) {

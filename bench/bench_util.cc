@@ -15,6 +15,7 @@
 #include "indexer/identity.h"
 #include "indexer/index_writer.h"
 #include "indexer/news_record.h"
+#include "newsearch/dates.h"
 #include "newsearch/status_macros.h"
 #include "rapidjson/document.h"
 
@@ -188,7 +189,8 @@ absl::Status ExecSqlite(sqlite3* db, const char* sql) {
   return absl::OkStatus();
 }
 
-bool ParseFtsRecord(absl::string_view line, FtsRecord* record) {
+bool ParseFtsRecord(absl::string_view line, FtsRecord* record,
+                    bool with_facets) {
   rapidjson::Document json;
   json.Parse(line.data(), line.size());
   if (json.HasParseError() || !json.IsObject()) return false;
@@ -199,11 +201,85 @@ bool ParseFtsRecord(absl::string_view line, FtsRecord* record) {
   record->body = summary.empty() || body.empty()
                      ? absl::StrCat(summary, body)
                      : absl::StrCat(summary, "\n\n", body);
+  record->published.reset();
+  record->topics.clear();
+  if (with_facets) {
+    const absl::StatusOr<Timestamp> published =
+        ParseTimestamp(StringMember(json, "published"));
+    if (published.ok()) record->published = published->time;
+    const auto topics = json.FindMember("topics");
+    if (topics != json.MemberEnd() && topics->value.IsArray()) {
+      for (const rapidjson::Value& topic : topics->value.GetArray()) {
+        if (topic.IsString() && topic.GetStringLength() > 0)
+          record->topics.emplace_back(topic.GetString(),
+                                      topic.GetStringLength());
+      }
+    }
+  }
   return !record->title.empty() || !record->body.empty();
 }
 
+namespace {
+
+// The facet side tables of Fts5Options::facets, filled row by row.
+class Fts5FacetWriter {
+ public:
+  static absl::StatusOr<Fts5FacetWriter> Create(sqlite3* db) {
+    RETURN_IF_ERROR(ExecSqlite(
+        db,
+        "CREATE TABLE doc_month(rowid INTEGER PRIMARY KEY, month TEXT);"
+        "CREATE TABLE doc_topics(doc INTEGER, topic TEXT,"
+        " PRIMARY KEY(doc, topic)) WITHOUT ROWID;"));
+    Fts5FacetWriter writer;
+    ASSIGN_OR_RETURN(
+        writer.month_,
+        PrepareSqlite(db,
+                      "INSERT INTO doc_month(rowid, month) VALUES(?1, ?2)"));
+    ASSIGN_OR_RETURN(writer.topic_,
+                     PrepareSqlite(db,
+                                   "INSERT OR IGNORE INTO doc_topics(doc, "
+                                   "topic) VALUES(?1, ?2)"));
+    return writer;
+  }
+
+  // The facet values of the row just inserted into docs.
+  absl::Status Add(sqlite3* db, const FtsRecord& record) {
+    const sqlite3_int64 rowid = sqlite3_last_insert_rowid(db);
+    sqlite3_bind_int64(month_.get(), 1, rowid);
+    if (record.published.has_value()) {
+      RETURN_IF_ERROR(BindText(month_.get(), 2, MonthKey(*record.published)));
+    } else {
+      sqlite3_bind_null(month_.get(), 2);
+    }
+    if (sqlite3_step(month_.get()) != SQLITE_DONE)
+      return SqliteError(db, "insert month");
+    sqlite3_reset(month_.get());
+    for (const std::string& topic : record.topics) {
+      sqlite3_bind_int64(topic_.get(), 1, rowid);
+      RETURN_IF_ERROR(BindText(topic_.get(), 2, topic));
+      if (sqlite3_step(topic_.get()) != SQLITE_DONE)
+        return SqliteError(db, "insert topic");
+      sqlite3_reset(topic_.get());
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  Fts5FacetWriter() = default;
+  SqliteStatement month_;
+  SqliteStatement topic_;
+};
+
+}  // namespace
+
 absl::StatusOr<int64_t> BuildFts5Index(const std::vector<std::string>& lines,
                                        const std::string& path) {
+  return BuildFts5IndexWith(lines, path, Fts5Options());
+}
+
+absl::StatusOr<int64_t> BuildFts5IndexWith(
+    const std::vector<std::string>& lines, const std::string& path,
+    const Fts5Options& options) {
   ASSIGN_OR_RETURN(SqliteDb db, OpenSqlite(path));
   // One unsynchronised transaction without a journal: the fastest way FTS5
   // can bulk-load, so the comparison flatters FTS5 rather than newsearch.
@@ -216,19 +292,30 @@ absl::StatusOr<int64_t> BuildFts5Index(const std::vector<std::string>& lines,
       SqliteStatement insert,
       PrepareSqlite(db.get(),
                     "INSERT INTO docs(id, title, body) VALUES(?1, ?2, ?3)"));
+  std::optional<Fts5FacetWriter> facets;
+  if (options.facets) {
+    ASSIGN_OR_RETURN(Fts5FacetWriter writer, Fts5FacetWriter::Create(db.get()));
+    facets.emplace(std::move(writer));
+  }
   int64_t inserted = 0;
   FtsRecord record;
   for (const std::string& line : lines) {
-    if (!ParseFtsRecord(line, &record)) continue;
+    if (!ParseFtsRecord(line, &record, options.facets)) continue;
     RETURN_IF_ERROR(BindText(insert.get(), 1, record.id));
     RETURN_IF_ERROR(BindText(insert.get(), 2, record.title));
     RETURN_IF_ERROR(BindText(insert.get(), 3, record.body));
     if (sqlite3_step(insert.get()) != SQLITE_DONE)
       return SqliteError(db.get(), "insert");
     sqlite3_reset(insert.get());
+    if (facets.has_value()) RETURN_IF_ERROR(facets->Add(db.get(), record));
     ++inserted;
   }
   insert.reset();
+  facets.reset();
+  if (options.optimize) {
+    RETURN_IF_ERROR(
+        ExecSqlite(db.get(), "INSERT INTO docs(docs) VALUES('optimize');"));
+  }
   RETURN_IF_ERROR(ExecSqlite(db.get(), "COMMIT;"));
   return inserted;
 }

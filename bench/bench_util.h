@@ -24,6 +24,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "indexer/index_writer.h"
 
 namespace newsearch {
@@ -89,6 +90,20 @@ absl::StatusOr<SqliteStatement> PrepareSqlite(sqlite3* db,
                                               absl::string_view sql);
 absl::Status ExecSqlite(sqlite3* db, const char* sql);
 
+// How BuildFts5IndexWith builds; the defaults are BuildFts5Index.
+struct Fts5Options {
+  // Also store each row's facet values, so that SQL can count exact facets
+  // over a MATCH by joining on the FTS5 rowid:
+  //   doc_month(rowid INTEGER PRIMARY KEY, month TEXT)  -- "198702" (UTC),
+  //                                                     -- NULL when undated
+  //   doc_topics(doc INTEGER, topic TEXT, PRIMARY KEY(doc, topic))
+  //       WITHOUT ROWID                                 -- explicit topics
+  bool facets = false;
+  // End with FTS5's 'optimize' (all segments merged into one), so that the
+  // index is in its most compact, fastest-to-query form.
+  bool optimize = false;
+};
+
 // The FTS5 side of the comparison: each line parsed with RapidJSON (title;
 // summary and body joined as the body column), inserted with one prepared
 // statement in one transaction into
@@ -99,15 +114,24 @@ absl::Status ExecSqlite(sqlite3* db, const char* sql);
 // newsindex skips them. Returns the number of rows inserted.
 absl::StatusOr<int64_t> BuildFts5Index(const std::vector<std::string>& lines,
                                        const std::string& path);
+// The same with facet tables or 'optimize' (bench/compare's build).
+absl::StatusOr<int64_t> BuildFts5IndexWith(
+    const std::vector<std::string>& lines, const std::string& path,
+    const Fts5Options& options);
 
 struct FtsRecord {
   std::string id;
   std::string title;
   std::string body;  // summary and body, separated by a blank line
+  // Only read when asked for (ParseFtsRecord's `with_facets`):
+  std::optional<absl::Time> published;  // unset when absent or unparseable
+  std::vector<std::string> topics;      // the explicit topics, as given
 };
 
-// False for a line BuildFts5Index skips.
-bool ParseFtsRecord(absl::string_view line, FtsRecord* record);
+// False for a line BuildFts5Index skips. `with_facets` also reads
+// `published` (RFC 3339 or a bare date, as newsindex reads it) and `topics`.
+bool ParseFtsRecord(absl::string_view line, FtsRecord* record,
+                    bool with_facets = false);
 
 // The benchmarks' query generator. From a title: its first two distinct
 // words that are runs of at least four ASCII letters and not stopwords,

@@ -75,6 +75,11 @@ std::string FormatTimestamp(const Timestamp& t) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t.time, absl::UTCTimeZone());
 }
 
+absl::Time StoredInstant(const Timestamp& t) {
+  if (t.precision == TimePrecision::kDay) return t.time + absl::Hours(12);
+  return t.time;
+}
+
 std::string DayKey(absl::Time t) {
   return absl::FormatTime("%Y%m%d", t, absl::UTCTimeZone());
 }

@@ -48,14 +48,6 @@ void AddFilters(Xapian::Document& xdoc, const NewsDocument& doc) {
   }
 }
 
-// The instant stored for a published time. A bare date is stored at noon
-// UTC so that it stays on its calendar day when read in any zone from UTC-12
-// to UTC+11 (see schema.h).
-absl::Time StoredInstant(const Timestamp& t) {
-  if (t.precision == TimePrecision::kDay) return t.time + absl::Hours(12);
-  return t.time;
-}
-
 void AddDates(Xapian::Document& xdoc, const NewsDocument& doc) {
   if (!doc.published) return;
   const absl::Time t = StoredInstant(*doc.published);

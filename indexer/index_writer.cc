@@ -48,7 +48,8 @@ IndexWriter::IndexWriter(std::vector<Xapian::WritableDatabase> dbs,
     : db_(dbs.front()),
       committed_(std::move(committed)),
       options_(options),
-      preparer_(options) {
+      preparer_(options),
+      story_keyer_(options.story_cache_reports) {
   story_keyer_.LoadFrequencies(committed_);
   if (dbs.size() > 1) {
     for (size_t k = 0; k < dbs.size(); ++k) {
@@ -124,7 +125,8 @@ absl::StatusOr<IndexWriter::Outcome> IndexWriter::Add(
             db.replace_document(id_term, xdoc);
           });
     }
-    if (options_.story_keys) story_keyer_.Remember(doc, prepared.sketch);
+    if (options_.story_keys) story_keyer_.Remember(committed_, doc,
+                                                   prepared.sketch);
     if (++pending_ >= options_.batch_size) {
       absl::Status status = Commit();
       if (!status.ok()) return status;

@@ -50,6 +50,9 @@ struct IndexWriterOptions {
   // Near-duplicate story keys (story_keys.h). Off: every document is its own
   // story unless the input gives a key; indexing is then faster.
   bool story_keys = true;
+  // Reports the story keyer holds in memory before dropping days
+  // (story_keys.h); about 1 KB each.
+  size_t story_cache_reports = kMaxCachedReports;
   // Words go into Xapian's spelling table, for did-you-mean suggestions.
   bool spelling = true;
   // More than one: `path` is a directory of shard databases (shard0,
@@ -144,6 +147,8 @@ class IndexWriter {
     return shards_.empty() ? db_.get_doccount() : committed_.get_doccount();
   }
   const IndexWriterOptions& options() const { return options_; }
+  // Reports the story keyer holds in memory now.
+  size_t cached_story_reports() const { return story_keyer_.CachedReports(); }
 
  private:
   IndexWriter(std::vector<Xapian::WritableDatabase> dbs,

@@ -4,11 +4,13 @@
 #include <cmath>
 #include <set>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "newsearch/dates.h"
 #include "newsearch/doc_data.h"
 #include "newsearch/folding.h"
 #include "newsearch/schema.h"
@@ -21,9 +23,10 @@ constexpr int kMinHashes = 64;
 constexpr int kRowsPerBand = 2;
 constexpr int kLedeWords = 40;
 constexpr size_t kMaxFeatures = 160;
-constexpr size_t kMaxCandidates = 150;
+constexpr size_t kMaxCandidates = 300;
+// Days either side of a report's own day that kStoryWindow (72 h) reaches.
+constexpr int kWindowDays = 3;
 constexpr size_t kCandidatesPerTerm = 8;
-constexpr int64_t kBucketSeconds = 4 * 24 * 3600;
 
 uint64_t Mix(uint64_t x) {  // splitmix64's finaliser
   x ^= x >> 30;
@@ -40,26 +43,6 @@ std::string Lede(const NewsDocument& doc) {
       absl::StrSplit(doc.body, absl::ByAnyChar(" \t\r\n"), absl::SkipEmpty());
   if (words.size() > kLedeWords) words.resize(kLedeWords);
   return absl::StrJoin(words, " ");
-}
-
-std::vector<std::string> BandTerms(const std::vector<uint32_t>& features) {
-  std::vector<std::string> bands;
-  if (features.empty()) return bands;
-  uint64_t mins[kMinHashes];
-  for (int i = 0; i < kMinHashes; ++i) {
-    const uint64_t seed = Mix(static_cast<uint64_t>(i + 1));
-    uint64_t best = ~0ULL;
-    for (uint32_t f : features) best = std::min(best, Mix(f ^ seed));
-    mins[i] = best;
-  }
-  for (int b = 0; b < kMinHashes / kRowsPerBand; ++b) {
-    uint64_t h = Mix(static_cast<uint64_t>(b) << 56);
-    for (int r = 0; r < kRowsPerBand; ++r)
-      h = Mix(h ^ mins[b * kRowsPerBand + r]);
-    bands.push_back(absl::StrFormat("%s%02x%08x", schema::kPrefixStoryBand, b,
-                                    static_cast<uint32_t>(h)));
-  }
-  return bands;
 }
 
 bool IsEditionWord(const std::string& w) {
@@ -121,22 +104,23 @@ std::set<std::string> TitleWords(const std::string& title) {
 
 }  // namespace
 
-std::vector<std::string> StorySketch::IndexTerms() const {
-  std::vector<std::string> terms;
-  for (const std::string& band : bands) {
-    terms.push_back(absl::StrCat(band, "_", bucket));
+std::vector<uint32_t> StoryBands(const std::vector<uint32_t>& features) {
+  std::vector<uint32_t> bands;
+  if (features.empty()) return bands;
+  uint64_t mins[kMinHashes];
+  for (int i = 0; i < kMinHashes; ++i) {
+    const uint64_t seed = Mix(static_cast<uint64_t>(i + 1));
+    uint64_t best = ~0ULL;
+    for (uint32_t f : features) best = std::min(best, Mix(f ^ seed));
+    mins[i] = best;
   }
-  return terms;
-}
-
-std::vector<std::string> StorySketch::LookupTerms() const {
-  std::vector<std::string> terms;
-  for (const std::string& band : bands) {
-    for (const std::string& b : neighbours) {
-      terms.push_back(absl::StrCat(band, "_", b));
-    }
+  for (int b = 0; b < kMinHashes / kRowsPerBand; ++b) {
+    uint64_t h = Mix(static_cast<uint64_t>(b) << 56);
+    for (int r = 0; r < kRowsPerBand; ++r)
+      h = Mix(h ^ mins[b * kRowsPerBand + r]);
+    bands.push_back(static_cast<uint32_t>(h));
   }
-  return terms;
+  return bands;
 }
 
 double Jaccard(const std::vector<uint32_t>& a, const std::vector<uint32_t>& b) {
@@ -192,7 +176,8 @@ bool AreSeriesEditions(const std::string& title_a, const std::string& title_b) {
          std::all_of(only_b.begin(), only_b.end(), IsEditionWord);
 }
 
-StoryKeyer::StoryKeyer() {
+StoryKeyer::StoryKeyer(size_t max_cached_reports)
+    : max_cached_reports_(max_cached_reports) {
   term_generator_.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL);
   const std::vector<std::string>& stopwords = EnglishStopwords();
   term_generator_.set_stopper(
@@ -227,17 +212,19 @@ StorySketch StoryKeyer::Sketch(const NewsDocument& doc) {
   sketch.features.erase(
       std::unique(sketch.features.begin(), sketch.features.end()),
       sketch.features.end());
-  sketch.bands = BandTerms(sketch.features);
+  sketch.bands = StoryBands(sketch.features);
   if (doc.published) {
-    const int64_t bucket =
-        absl::ToUnixSeconds(doc.published->time) / kBucketSeconds;
-    sketch.bucket = absl::StrCat(bucket);
-    for (int64_t b : {bucket - 1, bucket, bucket + 1}) {
-      sketch.neighbours.push_back(absl::StrCat(b));
+    // The days of the window around the stored instant, as the D terms,
+    // nearest first (the candidates taken are bounded).
+    const absl::Time t = StoredInstant(*doc.published);
+    sketch.day = DayKey(t);
+    sketch.days.push_back(sketch.day);
+    for (int d = 1; d <= kWindowDays; ++d) {
+      sketch.days.push_back(DayKey(t - absl::Hours(24 * d)));
+      sketch.days.push_back(DayKey(t + absl::Hours(24 * d)));
     }
   } else {
-    sketch.bucket = "u";
-    sketch.neighbours = {"u"};
+    sketch.days = {""};
   }
   return sketch;
 }
@@ -266,20 +253,36 @@ double StoryKeyer::StorySimilarity(
   if (auto it = pending_members_.find(key); it != pending_members_.end()) {
     for (size_t i = 0; i < it->second.size() && members < kMaxStoryMembers;
          ++i, ++members) {
-      sum += Similarity(features, pending_[it->second[i]].features);
+      sum += Similarity(features, it->second[i]->features);
     }
   }
   return members == 0 ? 1 : sum / static_cast<double>(members);
 }
 
+bool StoryKeyer::Identify(const Xapian::Database& committed,
+                          Entry& entry) const {
+  if (entry.identified) return true;
+  try {
+    absl::StatusOr<NewsDocument> data =
+        DecodeDocData(committed.get_document(entry.docid).get_data());
+    if (!data.ok()) return false;
+    entry.id = std::move(data->id);
+    entry.title = std::move(data->title);
+    entry.identified = true;
+    return true;
+  } catch (const Xapian::DocNotFoundError&) {
+    return false;  // deleted since its day was loaded
+  }
+}
+
 void StoryKeyer::Consider(const Xapian::Database& committed,
                           const NewsDocument& doc, const StorySketch& sketch,
-                          const Entry& other, Best* best) const {
-  if (other.id == doc.id || other.dated != doc.published.has_value()) return;
+                          Entry& other, Best* best) const {
+  if (other.dated != doc.published.has_value()) return;
   const double published =
-      other.dated
-          ? static_cast<double>(absl::ToUnixSeconds(doc.published->time))
-          : 0;
+      other.dated ? static_cast<double>(absl::ToUnixSeconds(
+                        StoredInstant(*doc.published)))
+                  : 0;
   if (std::abs(other.published - published) >
       absl::ToDoubleSeconds(kStoryWindow)) {
     return;
@@ -290,6 +293,7 @@ void StoryKeyer::Consider(const Xapian::Database& committed,
   if (similarity < threshold || similarity < best->similarity) return;
   if (similarity == best->similarity && other.published >= best->published)
     return;
+  if (!Identify(committed, other) || other.id == doc.id) return;
   if (AreSeriesEditions(doc.title, other.title)) return;
   auto [it, added] = best->story_similarity.try_emplace(other.key, 0);
   if (added)
@@ -300,44 +304,51 @@ void StoryKeyer::Consider(const Xapian::Database& committed,
   best->key = other.key;
 }
 
-void StoryKeyer::SearchCommitted(const Xapian::Database& committed,
-                                 const NewsDocument& doc,
-                                 const StorySketch& sketch, Best* best) const {
-  std::set<Xapian::docid> seen;
-  for (const std::string& term : sketch.LookupTerms()) {
-    size_t taken = 0;
-    for (Xapian::PostingIterator it = committed.postlist_begin(term);
-         it != committed.postlist_end(term) && taken < kCandidatesPerTerm &&
-         seen.size() < kMaxCandidates;
-         ++it, ++taken) {
-      if (!seen.insert(*it).second) continue;
-      const Xapian::Document xdoc = committed.get_document(*it);
-      Entry other;
-      const std::string when = xdoc.get_value(schema::kSlotPublished);
-      other.dated = !when.empty();
-      other.published = other.dated ? Xapian::sortable_unserialise(when) : 0;
-      other.features =
-          DecodeFeatures(xdoc.get_value(schema::kSlotStoryFeatures));
-      other.key = xdoc.get_value(schema::kSlotStoryKey);
-      // The title (for the series check) only when it could matter.
-      if (Similarity(sketch.features, other.features) < kStoryThreshold)
-        continue;
-      absl::StatusOr<NewsDocument> data = DecodeDocData(xdoc.get_data());
-      if (!data.ok()) continue;
-      other.id = data->id;
-      other.title = data->title;
-      Consider(committed, doc, sketch, other, best);
-    }
+void StoryKeyer::Append(Day& day, Entry entry,
+                        const std::vector<uint32_t>& bands) {
+  const uint32_t index = static_cast<uint32_t>(day.entries.size());
+  day.entries.push_back(std::move(entry));
+  for (uint32_t band : bands) {
+    uint32_t& head = day.heads[band];
+    day.links.emplace_back(index, head);
+    head = static_cast<uint32_t>(day.links.size());
   }
+  ++cached_reports_;
+}
+
+StoryKeyer::Day& StoryKeyer::LoadDay(const Xapian::Database& committed,
+                                     const std::string& key) {
+  auto [it, added] = days_.try_emplace(key);
+  Day& day = it->second;
+  day.last_used = ++clock_;
+  if (!added || committed.get_doccount() == 0) return day;
+  const std::string term =
+      key.empty() ? std::string(schema::kTermUndated)
+                  : absl::StrCat(schema::kPrefixDay, key);
+  for (Xapian::PostingIterator p = committed.postlist_begin(term);
+       p != committed.postlist_end(term); ++p) {
+    const Xapian::Document xdoc = committed.get_document(*p);
+    Entry entry;
+    entry.docid = *p;
+    entry.features = DecodeFeatures(xdoc.get_value(schema::kSlotStoryFeatures));
+    if (entry.features.empty()) continue;
+    const std::string when = xdoc.get_value(schema::kSlotPublished);
+    entry.dated = !when.empty();
+    entry.published = entry.dated ? Xapian::sortable_unserialise(when) : 0;
+    entry.key = xdoc.get_value(schema::kSlotStoryKey);
+    const std::vector<uint32_t> bands = StoryBands(entry.features);
+    Append(day, std::move(entry), bands);
+  }
+  return day;
 }
 
 std::string StoryKeyer::Assign(const Xapian::Database& committed,
                                const NewsDocument& doc,
-                               const StorySketch& sketch) const {
+                               const StorySketch& sketch) {
   if (!doc.story_key.empty()) return doc.story_key;
   // Re-indexed: keep the key the document had.
   if (auto it = pending_ids_.find(doc.id); it != pending_ids_.end()) {
-    return pending_[it->second].key;
+    return it->second->key;
   }
   const std::string id_term = schema::IdTerm(doc.id);
   Xapian::PostingIterator self = committed.postlist_begin(id_term);
@@ -347,21 +358,23 @@ std::string StoryKeyer::Assign(const Xapian::Database& committed,
     if (!key.empty()) return key;
   }
   Best best;
-  if (committed.get_doccount() > 0) {
-    SearchCommitted(committed, doc, sketch, &best);
-  }
-  std::set<size_t> seen;
-  for (const std::string& term : sketch.LookupTerms()) {
-    auto it = pending_bands_.find(term);
-    if (it == pending_bands_.end()) continue;
-    // The latest few written under this term.
-    const std::vector<size_t>& indices = it->second;
-    const size_t from = indices.size() > kCandidatesPerTerm
-                            ? indices.size() - kCandidatesPerTerm
-                            : 0;
-    for (size_t i = from; i < indices.size(); ++i) {
-      if (seen.insert(indices[i]).second) {
-        Consider(committed, doc, sketch, pending_[indices[i]], &best);
+  size_t candidates = 0;
+  absl::flat_hash_set<const Entry*> seen;
+  for (const std::string& key : sketch.days) {
+    Day& day = LoadDay(committed, key);
+    for (uint32_t band : sketch.bands) {
+      auto head = day.heads.find(band);
+      if (head == day.heads.end()) continue;
+      // The latest few of the day in this band.
+      size_t taken = 0;
+      for (uint32_t link = head->second;
+           link != 0 && taken < kCandidatesPerTerm &&
+           candidates < kMaxCandidates;
+           link = day.links[link - 1].second, ++taken) {
+        Entry& other = day.entries[day.links[link - 1].first];
+        if (!seen.insert(&other).second) continue;
+        ++candidates;
+        Consider(committed, doc, sketch, other, &best);
       }
     }
   }
@@ -369,20 +382,27 @@ std::string StoryKeyer::Assign(const Xapian::Database& committed,
   return HexHash(absl::StrCat("story\n", doc.id));
 }
 
-void StoryKeyer::Remember(const NewsDocument& doc, const StorySketch& sketch) {
-  const size_t index = pending_.size();
-  pending_.push_back({doc.id, doc.published.has_value(),
-                      doc.published ? static_cast<double>(absl::ToUnixSeconds(
-                                          doc.published->time))
-                                    : 0,
-                      sketch.features, doc.story_key, doc.title});
-  pending_ids_[doc.id] = index;
+void StoryKeyer::Remember(const Xapian::Database& committed,
+                          const NewsDocument& doc, const StorySketch& sketch) {
   ++documents_;
   for (uint32_t f : sketch.features) ++frequencies_[f];
-  pending_members_[doc.story_key].push_back(index);
-  for (const std::string& term : sketch.IndexTerms()) {
-    pending_bands_[term].push_back(index);
-  }
+  if (sketch.features.empty()) return;
+  Day& day = LoadDay(committed, sketch.day);
+  Entry entry;
+  entry.dated = doc.published.has_value();
+  entry.published =
+      entry.dated
+          ? static_cast<double>(absl::ToUnixSeconds(StoredInstant(*doc.published)))
+          : 0;
+  entry.features = sketch.features;
+  entry.key = doc.story_key;
+  entry.id = doc.id;
+  entry.title = doc.title;
+  entry.identified = true;
+  Append(day, std::move(entry), sketch.bands);
+  const Entry* remembered = &day.entries.back();
+  pending_ids_[doc.id] = remembered;
+  pending_members_[doc.story_key].push_back(remembered);
 }
 
 double StoryKeyer::Similarity(const std::vector<uint32_t>& a,
@@ -430,16 +450,24 @@ void StoryKeyer::SaveFrequencies(Xapian::WritableDatabase& db) const {
 }
 
 void StoryKeyer::ForgetPending() {
-  pending_.clear();
-  pending_bands_.clear();
   pending_ids_.clear();
   pending_members_.clear();
+  if (cached_reports_ <= max_cached_reports_) return;
+  // Everything is committed now, so any day can be dropped and read again:
+  // keep the most recently used half.
+  std::vector<std::pair<uint64_t, std::string>> by_use;
+  for (const auto& [key, day] : days_) by_use.emplace_back(day.last_used, key);
+  std::sort(by_use.begin(), by_use.end());
+  for (const auto& [used, key] : by_use) {
+    if (cached_reports_ <= max_cached_reports_ / 2) break;
+    auto it = days_.find(key);
+    cached_reports_ -= it->second.entries.size();
+    days_.erase(it);
+  }
 }
 
 void StoryKeyer::AddTo(const StorySketch& sketch, Xapian::Document& xdoc) {
-  for (const std::string& term : sketch.IndexTerms()) {
-    xdoc.add_boolean_term(term);
-  }
+  if (sketch.day.empty()) xdoc.add_boolean_term(schema::kTermUndated);
   if (!sketch.features.empty()) {
     xdoc.add_value(schema::kSlotStoryFeatures, EncodeFeatures(sketch.features));
   }

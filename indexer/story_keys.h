@@ -12,11 +12,16 @@
 // quarterly-results report of a week folded into one story. Frequencies are
 // counted over the documents written, kept across runs in the database's
 // metadata (kStoryFrequencyKey). Candidates are found with MinHash LSH: 64
-// min-hashes in 32 bands of 2, each band a boolean term (kPrefixStoryBand)
-// qualified by a 4-day time bucket, so a pair at Jaccard 0.35 is a
-// candidate with probability 0.985 and a lookup reads only small postlists
-// of nearby days, a bounded number of candidates from each (templated wire
-// copy, such as quarterly results, shares bands by the hundred). A document
+// min-hashes in 32 bands of 2, so a pair at Jaccard 0.35 is a candidate with
+// probability 0.985, a bounded number of candidates from each band of each
+// day (templated wire copy, such as quarterly results, shares bands by the
+// hundred). The bands are not index terms: the keyer keeps them in memory,
+// per UTC day, for the days it has met. A day is loaded from the database
+// once, through its `D` term (undated documents: kTermUndated), recomputing
+// each document's bands from its stored features; 32 unique terms a
+// document made indexing 1.2x slower and the index a fifth larger. Days
+// least recently used are dropped after a commit once more than
+// kMaxCachedReports reports are held, so memory stays bounded. A document
 // joins the most similar candidate published within kStoryWindow of it (undated
 // ones: only other undated ones, at a stricter threshold) when the Jaccard
 // index is at least kStoryThreshold, and is not a different edition of a series
@@ -45,16 +50,16 @@
 // escapees"), where the one distinguishing name weighs less than the shared
 // template.
 //
-// Lookups read a read-only snapshot of what is committed (reading pending
-// changes through the WritableDatabase would flush them term by term, which
-// tripled indexing time) plus an in-memory index of the documents written
-// since the last commit.
+// Days are loaded from a read-only snapshot of what is committed (reading
+// pending changes through the WritableDatabase would flush them term by
+// term, which tripled indexing time); documents written since are added to
+// the days in memory as they are written.
 //
 //   StoryKeyer keyer;
 //   StorySketch sketch = keyer.Sketch(doc);
 //   doc.story_key = keyer.Assign(committed, doc, sketch);
-//   keyer.AddTo(sketch, xdoc);     // terms and value
-//   keyer.Remember(doc, sketch);   // until the next commit
+//   keyer.AddTo(sketch, xdoc);                // undated term and features
+//   keyer.Remember(committed, doc, sketch);   // visible to the next Assign
 //   ...after db.commit(): committed.reopen(); keyer.ForgetPending();
 //
 // Not thread-safe (one TermGenerator): one keyer per writer.
@@ -65,11 +70,14 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/node_hash_map.h"
 #include "absl/time/time.h"
 #include "newsearch/document.h"
 
@@ -81,17 +89,19 @@ inline constexpr size_t kMaxStoryMembers = 16;
 inline constexpr double kUndatedStoryThreshold = 0.6;
 inline constexpr absl::Duration kStoryWindow = absl::Hours(72);
 
-struct StorySketch {
-  std::vector<uint32_t> features;       // sorted, unique feature hashes
-  std::vector<std::string> bands;       // LSH band hashes
-  std::string bucket;                   // 4-day time bucket, "u" when undated
-  std::vector<std::string> neighbours;  // the buckets a match can be in
+// Reports held in memory before least recently used days are dropped
+// (about 1 KB each).
+inline constexpr size_t kMaxCachedReports = 400000;
 
-  // The band terms the document is indexed under: band + "_" + bucket, so a
-  // lookup only meets documents of nearby days.
-  std::vector<std::string> IndexTerms() const;
-  std::vector<std::string> LookupTerms() const;
+struct StorySketch {
+  std::vector<uint32_t> features;  // sorted, unique feature hashes
+  std::vector<uint32_t> bands;     // LSH band hashes
+  std::string day;                 // UTC day key of the stored instant, "" undated
+  std::vector<std::string> days;   // the days a match can be on (kStoryWindow)
 };
+
+// The LSH band hashes of a feature set (empty for no features).
+std::vector<uint32_t> StoryBands(const std::vector<uint32_t>& features);
 
 // Jaccard index of two sorted feature sets (0 when both are empty).
 double Jaccard(const std::vector<uint32_t>& a, const std::vector<uint32_t>& b);
@@ -112,7 +122,7 @@ bool AreSeriesEditions(const std::string& title_a, const std::string& title_b);
 
 class StoryKeyer {
  public:
-  StoryKeyer();
+  explicit StoryKeyer(size_t max_cached_reports = kMaxCachedReports);
 
   StorySketch Sketch(const NewsDocument& doc);
 
@@ -120,14 +130,20 @@ class StoryKeyer {
   // version had in `db`, the key of the most similar story in `db`, or a
   // new one.
   std::string Assign(const Xapian::Database& committed, const NewsDocument& doc,
-                     const StorySketch& sketch) const;
+                     const StorySketch& sketch);
 
   static void AddTo(const StorySketch& sketch, Xapian::Document& xdoc);
 
   // Makes a written but uncommitted document visible to Assign().
-  void Remember(const NewsDocument& doc, const StorySketch& sketch);
-  // After a commit, when the committed snapshot has been reopened.
+  void Remember(const Xapian::Database& committed, const NewsDocument& doc,
+                const StorySketch& sketch);
+  // After a commit, when the committed snapshot has been reopened: drops
+  // what only pending documents needed, and the least recently used days
+  // when more than `max_cached_reports` reports are held.
   void ForgetPending();
+
+  // Reports held in memory (for tests of the bound).
+  size_t CachedReports() const { return cached_reports_; }
 
   // Feature frequencies: loaded when a writer opens a database, saved (as
   // metadata, committed with the documents) before each commit.
@@ -139,38 +155,51 @@ class StoryKeyer {
                     const std::vector<uint32_t>& b) const;
 
  private:
-  // A document seen by Assign: its time, features, key and title.
+  // A report of a day: its time, features, key and, loaded only when it
+  // could matter, its id and title (committed ones read by `docid`).
   struct Entry {
-    std::string id;
+    Xapian::docid docid = 0;  // 0: written by this keyer
     bool dated = false;
+    bool identified = false;  // id and title known
     double published = 0;
     std::vector<uint32_t> features;
     std::string key;
+    std::string id;
     std::string title;
+  };
+  // One UTC day's reports, with a chain per band, newest first.
+  struct Day {
+    std::deque<Entry> entries;  // a deque: pending_ids_ points into it
+    absl::flat_hash_map<uint32_t, uint32_t> heads;  // band -> link + 1
+    std::vector<std::pair<uint32_t, uint32_t>> links;  // entry, next link + 1
+    uint64_t last_used = 0;
   };
   struct Best;
 
   const Xapian::Stem& StemmerFor(const std::string& language);
+  Day& LoadDay(const Xapian::Database& committed, const std::string& day);
+  void Append(Day& day, Entry entry, const std::vector<uint32_t>& bands);
+  // Reads a committed entry's id and title; false if it is gone.
+  bool Identify(const Xapian::Database& committed, Entry& entry) const;
   void Consider(const Xapian::Database& committed, const NewsDocument& doc,
-                const StorySketch& sketch, const Entry& other,
-                Best* best) const;
+                const StorySketch& sketch, Entry& other, Best* best) const;
   // Mean similarity of `features` to the first kMaxStoryMembers reports of
   // story `key` (committed ones first, then pending ones); 1 when none.
   double StorySimilarity(const Xapian::Database& committed,
                          const std::string& key,
                          const std::vector<uint32_t>& features) const;
-  void SearchCommitted(const Xapian::Database& committed,
-                       const NewsDocument& doc, const StorySketch& sketch,
-                       Best* best) const;
 
   Xapian::TermGenerator term_generator_;
   std::map<std::string, Xapian::Stem> stemmers_;
-  std::vector<Entry> pending_;
-  absl::flat_hash_map<std::string, std::vector<size_t>> pending_bands_;
-  absl::flat_hash_map<std::string, size_t> pending_ids_;
+  // node_hash_map: Entry pointers below stay valid as days are added.
+  absl::node_hash_map<std::string, Day> days_;
+  size_t max_cached_reports_;
+  size_t cached_reports_ = 0;
+  uint64_t clock_ = 0;
+  // Uncommitted documents: id -> entry, story key -> entries.
+  absl::flat_hash_map<std::string, const Entry*> pending_ids_;
+  absl::flat_hash_map<std::string, std::vector<const Entry*>> pending_members_;
   absl::flat_hash_map<uint32_t, uint32_t> frequencies_;
-  // Story key -> indices in pending_ of its uncommitted reports.
-  absl::flat_hash_map<std::string, std::vector<size_t>> pending_members_;
   uint32_t documents_ = 0;
 };
 

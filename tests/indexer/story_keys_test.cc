@@ -1,5 +1,6 @@
 #include "indexer/story_keys.h"
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "indexer/identity.h"
 #include "indexer/index_writer.h"
@@ -69,7 +70,8 @@ TEST(StoryKeyerTest, SketchIsStableAndTitleWeighted) {
   StorySketch s2 = keyer.Sketch(a);
   EXPECT_EQ(s1.features, s2.features);
   EXPECT_EQ(s1.bands.size(), 32u);
-  EXPECT_EQ(s1.bucket, "u");
+  EXPECT_TRUE(s1.day.empty());
+  EXPECT_EQ(s1.days, std::vector<std::string>{""});
   // Title words count twice (plain and as title words), lede words once.
   EXPECT_EQ(s1.features.size(),
             2u * 4 + 2);  // storm flood old town; river rose
@@ -79,7 +81,13 @@ class StoryWriterTest : public ::testing::Test {
  protected:
   void SetUp() override {
     path_ = testing::MakeTempDir("db");
-    auto writer = IndexWriter::Open(path_, {});
+    Reopen({});
+  }
+  // A new writer, so its story keyer reads the days it needs from the
+  // database rather than remembering what it wrote.
+  void Reopen(const IndexWriterOptions& options) {
+    writer_.reset();
+    auto writer = IndexWriter::Open(path_, options);
     ASSERT_THAT(writer, IsOk());
     writer_ = std::move(*writer);
   }
@@ -151,6 +159,51 @@ TEST_F(StoryWriterTest, StoriesDoNotDriftThroughChains) {
           "2026-10-02T10:00:00Z"));
   EXPECT_EQ(KeyOf("founder"), KeyOf("member"));
   EXPECT_NE(KeyOf("drift"), KeyOf("member"));
+}
+
+TEST_F(StoryWriterTest, LateCopyJoinsAStoryReadFromTheDatabase) {
+  Add(Doc("a", kFloodTitle, kFloodLede, "2026-10-19T05:50:00Z"));
+  const std::string key = KeyOf("a");
+  Reopen({});
+  // Two days later: its day and the story's are read through D terms.
+  Add(Doc("late", "Brackenford old town flooded by Storm Ilse",
+          "The river burst its banks overnight, flooding the old town.",
+          "2026-10-21T12:00:00Z"));
+  EXPECT_EQ(KeyOf("late"), key);
+  EXPECT_GT(writer_->cached_story_reports(), 0u);
+}
+
+TEST_F(StoryWriterTest, UndatedCopiesJoinAcrossRuns) {
+  Add(Doc("a", kFloodTitle, kFloodLede, ""));
+  const std::string key = KeyOf("a");
+  Xapian::Database db(path_);
+  EXPECT_EQ(db.get_termfreq(schema::kTermUndated), 1u);
+  Reopen({});
+  Add(Doc("b", kFloodTitle, kFloodLede, ""));
+  Add(Doc("dated", kFloodTitle, kFloodLede, "2026-10-19T05:50:00Z"));
+  EXPECT_EQ(KeyOf("b"), key);
+  EXPECT_NE(KeyOf("dated"), key);  // undated reports fold only together
+}
+
+TEST_F(StoryWriterTest, DropsDaysOverItsBoundAndReadsThemAgain) {
+  IndexWriterOptions options;
+  options.story_cache_reports = 4;
+  options.batch_size = 1;  // a commit after each report, when days can go
+  Reopen(options);
+  Add(Doc("a", kFloodTitle, kFloodLede, "2026-10-19T05:50:00Z"));
+  // Ten unrelated reports on ten other weeks push the flood's day out.
+  for (int i = 0; i < 10; ++i) {
+    Add(Doc(absl::StrCat("other", i),
+            absl::StrCat("Council budget vote number ", i, " on road repairs"),
+            "Councillors met to vote on the budget.",
+            absl::StrCat("2026-0", 1 + i % 9, "-1", i % 10, "T08:00:00Z")
+                .c_str()));
+    EXPECT_LE(writer_->cached_story_reports(), 4u);
+  }
+  Add(Doc("late", "Brackenford old town flooded by Storm Ilse",
+          "The river burst its banks overnight, flooding the old town.",
+          "2026-10-20T12:00:00Z"));
+  EXPECT_EQ(KeyOf("late"), KeyOf("a"));
 }
 
 TEST_F(StoryWriterTest, TheSameTextDaysApartIsAnotherStory) {

@@ -27,6 +27,11 @@ absl::StatusOr<Timestamp> ParseTimestamp(absl::string_view text);
 // "2025-12-20T23:01:00Z" (seconds always shown), or "2025-12-21" for kDay.
 std::string FormatTimestamp(const Timestamp& t);
 
+// The instant stored for a published time (kSlotPublished, the date terms
+// and keys). A bare date is stored at noon UTC so that it stays on its
+// calendar day when read in any zone from UTC-12 to UTC+11 (see schema.h).
+absl::Time StoredInstant(const Timestamp& t);
+
 // Keys stored in value slots and boolean terms, always in UTC.
 std::string DayKey(absl::Time t);    // "20251221"
 std::string MonthKey(absl::Time t);  // "202512"

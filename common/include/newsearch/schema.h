@@ -31,8 +31,9 @@
 //   date, so that it stays on its own calendar day in every zone from UTC-12
 //   to UTC+11 when ranges and histograms are read in a local zone.
 //   * kSlotStoryKey: the story key, for collapsing duplicate reports.
-//   * kSlotStoryFeatures: the hashed features story similarity compares,
-//     with `XMH` band terms to find candidates (indexer/story_keys.h).
+//   * kSlotStoryFeatures: the hashed features story similarity compares;
+//     candidates are found per day through the `D` terms, or kTermUndated
+//     (indexer/story_keys.h).
 //   * kSlotKind, kSlotSource, kSlotSection, kSlotLanguage: the normalised
 //     filter value, for facet counts.
 //   * kSlotTopics: all of a document's topics, explicit and inferred, as one
@@ -75,7 +76,8 @@ inline constexpr char kPrefixLanguage[] = "L";
 inline constexpr char kPrefixAuthor[] = "A";
 inline constexpr char kPrefixPlace[] = "XP";
 inline constexpr char kPrefixStory[] = "XSTORY";
-inline constexpr char kPrefixStoryBand[] = "XMH";  // MinHash LSH bands
+// On documents without a published time, so story keys can list them.
+inline constexpr char kTermUndated[] = "XUNDATED";
 inline constexpr char kPrefixDay[] = "D";
 inline constexpr char kPrefixMonth[] = "M";
 inline constexpr char kPrefixYear[] = "Y";

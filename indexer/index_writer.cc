@@ -118,12 +118,15 @@ absl::StatusOr<IndexWriter::Outcome> IndexWriter::Add(
     for (auto& [word, count] : prepared.spelling) spelling_[word] += count;
     if (shards_.empty()) {
       db_.replace_document(id_term, xdoc);
+      if (FlushDue(0)) db_.commit();
     } else {
       pending_ids_.insert(doc.id);
-      shards_[StableHash64(id_term) % shards_.size()]->Push(
-          [id_term, xdoc](Xapian::WritableDatabase& db) {
-            db.replace_document(id_term, xdoc);
-          });
+      const size_t shard = StableHash64(id_term) % shards_.size();
+      const bool flush = FlushDue(shard);
+      shards_[shard]->Push([id_term, xdoc, flush](Xapian::WritableDatabase& db) {
+        db.replace_document(id_term, xdoc);
+        if (flush) db.commit();
+      });
     }
     if (options_.story_keys) story_keyer_.Remember(committed_, doc,
                                                    prepared.sketch);
@@ -135,6 +138,14 @@ absl::StatusOr<IndexWriter::Outcome> IndexWriter::Add(
   } catch (const Xapian::Error& e) {
     return XapianErrorToStatus(e, "cannot index document '" + doc.id + "'");
   }
+}
+
+bool IndexWriter::FlushDue(size_t database) {
+  if (options_.flush_every <= 0) return false;
+  if (since_flush_.size() <= database) since_flush_.resize(database + 1, 0);
+  if (++since_flush_[database] < options_.flush_every) return false;
+  since_flush_[database] = 0;
+  return true;
 }
 
 absl::Status IndexWriter::Commit() {
@@ -160,6 +171,7 @@ absl::Status IndexWriter::Commit() {
       pending_ids_.clear();
     }
     pending_ = 0;
+    since_flush_.assign(since_flush_.size(), 0);
     committed_.reopen();
     story_keyer_.ForgetPending();
     return absl::OkStatus();

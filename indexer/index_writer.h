@@ -45,8 +45,10 @@
 namespace newsearch {
 
 struct IndexWriterOptions {
-  // Documents per commit: bounds memory and what a crash can lose.
-  int batch_size = 20000;
+  // Documents per commit: bounds memory and what a crash can lose. Small
+  // batches are also faster (see flush_every): 2,000 indexed Reuters-21578
+  // 1.2x faster than 20,000.
+  int batch_size = 2000;
   // Near-duplicate story keys (story_keys.h). Off: every document is its own
   // story unless the input gives a key; indexing is then faster.
   bool story_keys = true;
@@ -64,6 +66,14 @@ struct IndexWriterOptions {
   // resume (from the least advanced shard) makes good. Metadata, spelling
   // and synonyms live in shard0; Delete is not supported.
   int shards = 1;
+  // For a build no reader sees (reindex): each database also commits after
+  // this many of its documents between batches (0: only at batches).
+  // Xapian's inverter keeps pending postings in std::maps that grow slower
+  // to update as they fill; flushing every 1,000 documents made a sharded
+  // reindex of Reuters-21578 1.4x faster and halved its peak memory. A crash
+  // leaves a database ahead of the checkpoint, which resume makes good by
+  // replacing (documents are found by id).
+  int flush_every = 0;
 };
 
 // Which documents IndexWriter::Delete removes: those matching every
@@ -155,6 +165,9 @@ class IndexWriter {
               Xapian::Database committed, const IndexWriterOptions& options);
   absl::Status DrainShards();
   absl::Status CommitShards();
+  // Counts a document written to `database`; true when it should commit
+  // now (options_.flush_every).
+  bool FlushDue(size_t database);
 
   Xapian::WritableDatabase db_;  // shard0 when sharded
   // Sharded: a handle on each shard (used only when the shards are
@@ -170,6 +183,8 @@ class IndexWriter {
   // Spelling words of the batch, summed, added to Xapian at commit.
   absl::flat_hash_map<std::string, Xapian::termcount> spelling_;
   int pending_ = 0;
+  // Documents written to each database since it last committed.
+  std::vector<int> since_flush_;
 };
 
 }  // namespace newsearch

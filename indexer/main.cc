@@ -61,7 +61,7 @@ ABSL_FLAG(std::string, page_tz, newsearch::kDefaultPageZone,
           "IANA time zone of the outlet for page-text times");
 ABSL_FLAG(std::string, source, "",
           "outlet of page-text files (default: from the page's links)");
-ABSL_FLAG(int, batch_size, 20000, "documents per commit");
+ABSL_FLAG(int, batch_size, 2000, "documents per commit");
 ABSL_FLAG(bool, story_keys, true,
           "give near-duplicate reports one story key (off: faster indexing, "
           "every document its own story)");

@@ -24,6 +24,9 @@ constexpr char kBuildSourcesKey[] = "newsearch:build-sources";
 // Metadata copied from the live database to the new one: what `fetch`
 // remembers between runs (ETags, seen items).
 constexpr char kCarriedPrefix[] = "newsearch:fetch:";
+// IndexWriterOptions::flush_every for builds: 1,000 was a little faster
+// than 2,000 and 1.1x faster than 4,000 on Reuters-21578 with two shards.
+constexpr int kBuildFlushEvery = 1000;
 
 // The shards of a build directory made by a sharded writer (0: not one).
 int ShardsIn(const std::string& build) {
@@ -118,6 +121,7 @@ absl::StatusOr<IngestStats> Build(const ReindexOptions& options,
   writer_options.shards = existing > 0 ? existing
                           : single     ? 1
                                        : std::max(1, options.ingest.threads);
+  if (writer_options.flush_every == 0) writer_options.flush_every = kBuildFlushEvery;
   ASSIGN_OR_RETURN(std::unique_ptr<IndexWriter> writer,
                    IndexWriter::Open(build, writer_options));
   RETURN_IF_ERROR(writer->SetMetadata(kBuildSourcesKey, sources));

@@ -2,6 +2,7 @@
 
 #include <tuple>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "indexer/identity.h"
 #include "newsearch/dates.h"
@@ -87,6 +88,50 @@ TEST(IndexWriterTest, SameIdReplaces) {
             IndexWriter::Outcome::kReplaced);
   ASSERT_THAT((*writer)->Commit(), IsOk());
   EXPECT_EQ((*writer)->doc_count(), 2u);
+}
+
+// A build commits each database every flush_every documents, before the
+// batch ends; the batch's commit then adds the rest, and nothing doubles.
+TEST(IndexWriterTest, FlushEveryCommitsBetweenBatches) {
+  const std::string path = testing::MakeTempDir("db");
+  IndexWriterOptions options;
+  options.batch_size = 100;
+  options.flush_every = 2;
+  auto writer = IndexWriter::Open(path, options);
+  ASSERT_THAT(writer, IsOk());
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_THAT((*writer)->Add(Prepared(absl::StrCat("r-", i), "Wheat")),
+                IsOk());
+  }
+  EXPECT_EQ(Xapian::Database(path).get_doccount(), 4u);  // two flushes
+  ASSERT_THAT((*writer)->Add(Prepared("r-0", "Wheat again")), IsOk());
+  ASSERT_THAT((*writer)->Commit(), IsOk());
+  EXPECT_EQ(Xapian::Database(path).get_doccount(), 5u);
+}
+
+TEST(IndexWriterTest, FlushEveryCommitsEachShard) {
+  const std::string path = testing::MakeTempDir("db");
+  IndexWriterOptions options;
+  options.batch_size = 100;
+  options.flush_every = 3;
+  options.shards = 2;
+  auto writer = IndexWriter::Open(path, options);
+  ASSERT_THAT(writer, IsOk());
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_THAT((*writer)->Add(Prepared(absl::StrCat("r-", i), "Wheat")),
+                IsOk());
+  }
+  (void)(*writer)->GetMetadata("x");  // waits for the shard threads
+  Xapian::doccount visible = 0;
+  for (int k = 0; k < 2; ++k) {
+    const Xapian::doccount in_shard =
+        Xapian::Database(ShardPath(path, k)).get_doccount();
+    EXPECT_EQ(in_shard % 3, 0u) << "shard " << k;
+    visible += in_shard;
+  }
+  EXPECT_GE(visible, 20u - 2 * 2);  // at most two pending in each shard
+  ASSERT_THAT((*writer)->Commit(), IsOk());
+  EXPECT_EQ((*writer)->doc_count(), 20u);
 }
 
 TEST(IndexWriterTest, SecondWriterIsRefusedWithAClearCode) {

@@ -59,9 +59,8 @@ std::optional<Timestamp> GetTime(const rapidjson::Value& obj, const char* key) {
   return *t;
 }
 
-}  // namespace
-
-std::string EncodeDocData(const NewsDocument& doc) {
+// The fields as one JSON object; the body only if `with_body`.
+std::string EncodeObject(const NewsDocument& doc, bool with_body) {
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
   w.StartObject();
@@ -70,7 +69,7 @@ std::string EncodeDocData(const NewsDocument& doc) {
   w.String(KindName(doc.kind).data());
   PutString(w, "title", doc.title);
   PutString(w, "summary", doc.summary);
-  PutString(w, "body", doc.body);
+  if (with_body) PutString(w, "body", doc.body);
   PutString(w, "url", doc.url);
   PutTime(w, "published", doc.published);
   PutTime(w, "updated", doc.updated);
@@ -90,9 +89,23 @@ std::string EncodeDocData(const NewsDocument& doc) {
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
+}  // namespace
+
+std::string EncodeDocData(const NewsDocument& doc) {
+  std::string data = EncodeObject(doc, /*with_body=*/false);
+  if (!doc.body.empty()) absl::StrAppend(&data, "\n", doc.body);
+  return data;
+}
+
+std::string EncodeJsonRecord(const NewsDocument& doc) {
+  return EncodeObject(doc, /*with_body=*/true);
+}
+
 absl::StatusOr<NewsDocument> DecodeDocData(absl::string_view data) {
+  const size_t newline = data.find('\n');
+  const absl::string_view object = data.substr(0, newline);
   rapidjson::Document json;
-  json.Parse(data.data(), data.size());
+  json.Parse(object.data(), object.size());
   if (json.HasParseError() || !json.IsObject()) {
     return absl::DataLossError("document data is not a JSON object");
   }
@@ -101,7 +114,9 @@ absl::StatusOr<NewsDocument> DecodeDocData(absl::string_view data) {
   doc.kind = ParseKind(GetString(json, "kind")).value_or(Kind::kArticle);
   doc.title = GetString(json, "title");
   doc.summary = GetString(json, "summary");
-  doc.body = GetString(json, "body");
+  doc.body = newline == absl::string_view::npos
+                 ? GetString(json, "body")  // the old layout
+                 : std::string(data.substr(newline + 1));
   doc.url = GetString(json, "url");
   doc.published = GetTime(json, "published");
   doc.updated = GetTime(json, "updated");

@@ -231,7 +231,7 @@ class FetchRun {
     RETURN_IF_ERROR(writer_.Add(std::move(doc)).status());
     ++stats_.indexed;
     if (archive_.is_open()) {
-      archive_ << EncodeDocData(as_fetched) << "\n";
+      archive_ << EncodeJsonRecord(as_fetched) << "\n";
       archive_.flush();
     }
     return absl::OkStatus();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <utility>
 
@@ -40,24 +41,68 @@ absl::Status ValidateRequest(const SearchRequest& request) {
   return absl::OkStatus();
 }
 
-void ApplySort(Xapian::Enquire& enquire, SortOrder sort, bool boosted) {
-  switch (sort) {
-    case SortOrder::kHybrid:
-      // With a boost, recency already orders equally relevant documents by
-      // age; a tie-break by value would read every match's date again
-      // (12% of a faceted search). Without one, as kRelevance.
-      if (boosted) break;
-      [[fallthrough]];
-    case SortOrder::kRelevance:
-      // Equal scores: newest first, rather than in indexing order.
+// Whether an order is relevance with equal scores newest first.
+bool TiesNewestFirst(SortOrder sort, bool boosted) {
+  // With a boost, recency already orders equally relevant documents by age.
+  return sort == SortOrder::kRelevance ||
+         (sort == SortOrder::kHybrid && !boosted);
+}
+
+// `ties_in_page`: equal scores are ordered afterwards (OrderTiesInPage), so
+// Xapian ranks by relevance alone.
+void ApplySort(Xapian::Enquire& enquire, SortOrder sort, bool boosted,
+               bool ties_in_page) {
+  if (TiesNewestFirst(sort, boosted)) {
+    // Xapian's tie-break reads the date of every candidate: a third of
+    // the match of a two-word query.
+    if (!ties_in_page) {
       enquire.set_sort_by_relevance_then_value(schema::kSlotPublished, true);
-      break;
-    case SortOrder::kNewest:
-      enquire.set_sort_by_value_then_relevance(schema::kSlotPublished, true);
-      break;
-    case SortOrder::kOldest:
-      enquire.set_sort_by_value_then_relevance(schema::kSlotPublished, false);
-      break;
+    }
+    return;
+  }
+  if (sort == SortOrder::kNewest || sort == SortOrder::kOldest) {
+    enquire.set_sort_by_value_then_relevance(schema::kSlotPublished,
+                                             sort == SortOrder::kNewest);
+  }
+}
+
+// True when equal scores run across an edge of the page: the MSet holds
+// `before` items ahead of the page and one after it (when there are more).
+// Then the documents of the tie outside the page could belong in it.
+bool TieCrossesPage(const Xapian::MSet& mset, Xapian::doccount before,
+                    Xapian::doccount limit) {
+  const Xapian::doccount size = mset.size();
+  if (before > 0 && size > before &&
+      mset[before - 1].get_weight() == mset[before].get_weight()) {
+    return true;
+  }
+  const Xapian::doccount last = before + limit - 1;
+  return size > last + 1 &&
+         mset[last].get_weight() == mset[last + 1].get_weight();
+}
+
+// Equal scores within the page newest first (as kSlotPublished orders them:
+// whole seconds of the stored instant, undated last), otherwise as Xapian
+// ranked them (by docid); then the ranks follow the new order.
+void OrderTiesInPage(int offset, std::vector<SearchResult>* results) {
+  auto seconds = [](const SearchResult& r) -> int64_t {
+    const std::optional<Timestamp>& t = r.document.published;
+    return t ? absl::ToUnixSeconds(StoredInstant(*t))
+             : std::numeric_limits<int64_t>::min();
+  };
+  auto run = results->begin();
+  while (run != results->end()) {
+    auto end = std::find_if(run, results->end(), [&](const SearchResult& r) {
+      return r.score != run->score;
+    });
+    std::stable_sort(run, end, [&](const SearchResult& a,
+                                   const SearchResult& b) {
+      return seconds(a) > seconds(b);
+    });
+    run = end;
+  }
+  for (size_t i = 0; i < results->size(); ++i) {
+    (*results)[i].rank = offset + static_cast<int>(i) + 1;
   }
 }
 
@@ -169,11 +214,16 @@ void AddFoldedReports(const Xapian::Database& db, const Xapian::Query& query,
   }
 }
 
-absl::Status FillResults(const Xapian::MSet& mset, const Xapian::Query& query,
+// The results of the MSet's items from `skip` on, at most request.limit.
+absl::Status FillResults(const Xapian::MSet& mset, Xapian::doccount skip,
+                         const Xapian::Query& query,
                          const SearchRequest& request, const Recency& recency,
                          SearchResponse* response) {
   const SnippetMaker snippets(query, request);
-  for (auto it = mset.begin(); it != mset.end(); ++it) {
+  for (Xapian::doccount i = skip;
+       i < mset.size() && i - skip < static_cast<Xapian::doccount>(request.limit);
+       ++i) {
+    const Xapian::MSetIterator it = mset[i];
     const Xapian::Document xdoc = it.get_document();
     ASSIGN_OR_RETURN(NewsDocument doc, DecodeDocData(xdoc.get_data()));
     SearchResult result;
@@ -327,7 +377,12 @@ absl::StatusOr<SearchResponse> SearchOnce(
     const Recency recency = AddRecency(db, request, now, column, &query);
     Xapian::Enquire enquire(db);
     enquire.set_query(query);
-    ApplySort(enquire, request.sort, recency.scale > 0);
+    // Unfolded, equal scores are ordered newest first among the page itself;
+    // folded, the sort also picks each story's leading report, so Xapian
+    // keeps it.
+    bool ties_in_page =
+        !request.fold && TiesNewestFirst(request.sort, recency.scale > 0);
+    ApplySort(enquire, request.sort, recency.scale > 0, ties_in_page);
     // Folded, the MSet's counts are estimates; a spy on the story key sees
     // every match, so it counts reports and distinct stories exactly (the
     // facets' spy does when it counts stories, saving a value read).
@@ -341,8 +396,12 @@ absl::StatusOr<SearchResponse> SearchOnce(
       enquire.set_time_limit(absl::ToDoubleSeconds(request.time_limit));
     }
     // Checking every document makes the total and the facets exact.
-    const Xapian::MSet mset =
-        enquire.get_mset(request.offset, request.limit, db.get_doccount());
+    // With ties ordered in the page: one item either side, to see whether a
+    // tie crosses its edges.
+    Xapian::doccount before = ties_in_page && request.offset > 0 ? 1 : 0;
+    Xapian::MSet mset = enquire.get_mset(
+        request.offset - before, request.limit + before + (ties_in_page ? 1 : 0),
+        db.get_doccount());
     response.total = mset.get_matches_estimated();
     response.total_exact =
         mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
@@ -369,7 +428,17 @@ absl::StatusOr<SearchResponse> SearchOnce(
       ASSIGN_OR_RETURN(response.suggestion,
                        Suggest(db, request, query_options, response.reports));
     }
-    RETURN_IF_ERROR(FillResults(mset, query, request, recency, &response));
+    if (ties_in_page && TieCrossesPage(mset, before, request.limit)) {
+      // Rare: let Xapian order the tie (totals and facets are counted).
+      enquire.clear_matchspies();
+      ApplySort(enquire, request.sort, recency.scale > 0, false);
+      mset = enquire.get_mset(request.offset, request.limit);
+      before = 0;
+      ties_in_page = false;
+    }
+    RETURN_IF_ERROR(
+        FillResults(mset, before, query, request, recency, &response));
+    if (ties_in_page) OrderTiesInPage(request.offset, &response.results);
     if (request.fold) {
       AddFoldedReports(db, text_query, mset, column.get(), &response);
     }

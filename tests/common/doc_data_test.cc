@@ -10,6 +10,40 @@ namespace {
 using ::newsearch::testing::IsOk;
 using ::newsearch::testing::StatusIs;
 
+// The body follows the JSON object after a newline, verbatim, so that a
+// search can parse the object alone.
+TEST(DocDataTest, BodyFollowsTheObject) {
+  NewsDocument doc;
+  doc.title = "Harbour closed";
+  doc.body = "Line one.\n\n\"Quoted\" {not json}\n";
+  EXPECT_EQ(EncodeDocData(doc),
+            "{\"kind\":\"article\",\"title\":\"Harbour closed\"}\n" + doc.body);
+  absl::StatusOr<NewsDocument> back = DecodeDocData(EncodeDocData(doc));
+  ASSERT_THAT(back, IsOk());
+  EXPECT_EQ(back->body, doc.body);
+  EXPECT_EQ(back->title, doc.title);
+}
+
+TEST(DocDataTest, JsonRecordIsOneLineWithTheBody) {
+  NewsDocument doc;
+  doc.id = "a";
+  doc.title = "T";
+  doc.body = "Para.\n\nTwo.";
+  const std::string record = EncodeJsonRecord(doc);
+  EXPECT_EQ(record.find('\n'), std::string::npos);
+  absl::StatusOr<NewsDocument> back = DecodeDocData(record);
+  ASSERT_THAT(back, IsOk());
+  EXPECT_EQ(back->body, doc.body);
+}
+
+TEST(DocDataTest, DecodesTheOldLayoutWithTheBodyAsAKey) {
+  absl::StatusOr<NewsDocument> back = DecodeDocData(
+      R"({"id":"a","kind":"article","title":"T","body":"Para.\n\nTwo."})");
+  ASSERT_THAT(back, IsOk());
+  EXPECT_EQ(back->body, "Para.\n\nTwo.");
+  EXPECT_EQ(back->title, "T");
+}
+
 TEST(DocDataTest, RoundTripsEveryField) {
   NewsDocument doc;
   doc.id = "nw-1";
@@ -57,6 +91,8 @@ TEST(DocDataTest, OmitsEmptyFields) {
 
 TEST(DocDataTest, RejectsNonJson) {
   EXPECT_THAT(DecodeDocData("not json"), StatusIs(absl::StatusCode::kDataLoss));
+  EXPECT_THAT(DecodeDocData("not json\nbody"),
+              StatusIs(absl::StatusCode::kDataLoss));
 }
 
 }  // namespace

@@ -2,12 +2,16 @@
 
 #include <rapidjson/document.h>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "indexer/identity.h"
 #include "indexer/index_writer.h"
 #include "newsearch/dates.h"
+#include "newsearch/doc_data.h"
+#include "newsearch/schema.h"
 #include "newsearch/search_json.h"
 #include "newsearch/status_macros.h"
+#include "searcher/query_builder.h"
 #include "searcher/terminal_output.h"
 #include "tests/test_util.h"
 
@@ -298,6 +302,75 @@ TEST_F(SearcherTest, TerminalOutputShowsRankTitleDateAndColourOnlyWhenAsked) {
   EXPECT_EQ(text.find('\x1b'), std::string::npos);
   EXPECT_NE(FormatForTerminal(*response, true).find("\x1b[1m"),
             std::string::npos);
+}
+
+// Equal scores newest first, page by page, exactly as Xapian's own
+// relevance-then-date sort orders them: the searcher orders ties within a
+// page itself, and lets Xapian do it when a tie crosses the page's edge.
+TEST(TieOrderTest, PagesFollowXapiansRelevanceThenDateOrder) {
+  const std::string path = testing::MakeTempDir("db");
+  {
+    IndexWriterOptions options;
+    options.story_keys = false;
+    auto writer = IndexWriter::Open(path, options);
+    ASSERT_THAT(writer, IsOk());
+    // Four texts, each seven times: equal scores within a text. Dates mix
+    // times, bare days (stored at noon) and undated reports.
+    const char* kTexts[] = {"Harbour storm", "Harbour storm closes ferries",
+                            "Storm at the harbour wall, ferries stay in",
+                            "Harbour storm: ferries, trains and buses stop"};
+    const char* kDates[] = {"2025-12-10T06:00:00Z", "2025-12-10", "",
+                            "2025-12-10T18:00:00Z", "2025-12-11T01:00:00Z",
+                            "", "2025-12-10T12:00:00Z"};
+    int n = 0;
+    for (const char* text : kTexts) {
+      for (const char* date : kDates) {
+        NewsDocument doc;
+        doc.id = absl::StrCat("d", n++);
+        doc.title = text;
+        doc.language = "en";
+        if (*date) doc.published = *ParseTimestamp(date);
+        ASSERT_THAT(PrepareDocument(&doc), IsOk());
+        ASSERT_THAT((*writer)->Add(doc), IsOk());
+      }
+    }
+    ASSERT_THAT((*writer)->Commit(), IsOk());
+  }
+  // Xapian's order.
+  Xapian::Database db(path);
+  absl::StatusOr<Xapian::Query> query = BuildQuery(db, "harbour storm", {});
+  ASSERT_THAT(query, IsOk());
+  Xapian::Enquire enquire(db);
+  enquire.set_query(*query);
+  enquire.set_sort_by_relevance_then_value(schema::kSlotPublished, true);
+  std::vector<std::string> expected;
+  const Xapian::MSet mset = enquire.get_mset(0, 100);
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    expected.push_back(DecodeDocData(it.get_document().get_data())->id);
+  }
+  ASSERT_EQ(expected.size(), 28u);
+
+  auto searcher = Searcher::Open(path);
+  ASSERT_THAT(searcher, IsOk());
+  for (int limit : {1, 3, 5, 28}) {
+    std::vector<std::string> paged;
+    for (int offset = 0; offset < 28; offset += limit) {
+      SearchRequest request;
+      request.query = "harbour storm";
+      request.sort = SortOrder::kRelevance;
+      request.fold = false;
+      request.offset = offset;
+      request.limit = limit;
+      absl::StatusOr<SearchResponse> response = (*searcher)->Search(request);
+      ASSERT_THAT(response, IsOk());
+      EXPECT_EQ(response->total, 28);
+      for (const SearchResult& r : response->results) {
+        EXPECT_EQ(r.rank, static_cast<int>(paged.size()) + 1);
+        paged.push_back(r.document.id);
+      }
+    }
+    EXPECT_EQ(paged, expected) << "pages of " << limit;
+  }
 }
 
 TEST(SearcherOpenTest, MissingDatabaseIsNotFound) {

@@ -222,6 +222,10 @@ TEST(HasWholeHourOffsetsTest, KnowsHalfHourZones) {
   EXPECT_TRUE(HasWholeHourOffsets(zone));
   ASSERT_TRUE(absl::LoadTimeZone("Asia/Kolkata", &zone));
   EXPECT_FALSE(HasWholeHourOffsets(zone));
+  EXPECT_FALSE(HasWholeHourOffsets(zone));  // as remembered
+  EXPECT_TRUE(HasWholeHourOffsets(absl::UTCTimeZone()));
+  ASSERT_TRUE(absl::LoadTimeZone("Europe/Paris", &zone));
+  EXPECT_TRUE(HasWholeHourOffsets(zone));
 }
 
 }  // namespace

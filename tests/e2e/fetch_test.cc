@@ -209,7 +209,7 @@ class FetchTest : public ::testing::Test {
   testing::CommandResult Fetch() {
     return RunCommand(testing::NewsindexPath() + " fetch --db " + Quote(db_) +
                       " --feeds " + Quote(dir_ + "/feeds.txt") +
-                      " --fetch_timeout 1s --connect_timeout 1s --retries 2"
+                      " --fetch_timeout 2s --connect_timeout 1s --retries 2"
                       " --backoff 50ms --host_delay 0s --max_body 1000000"
                       " --max_redirects 3");
   }

@@ -102,10 +102,9 @@ absl::StatusOr<IndexWriter::Outcome> IndexWriter::Add(
   Xapian::Document& xdoc = prepared.xdoc;
   try {
     const std::string id_term = schema::IdTerm(doc.id);
-    const bool existed = shards_.empty()
-                             ? db_.term_exists(id_term)
-                             : pending_ids_.contains(doc.id) ||
-                                   committed_.term_exists(id_term);
+    const bool existed = shards_.empty() ? db_.term_exists(id_term)
+                                         : pending_ids_.contains(doc.id) ||
+                                               committed_.term_exists(id_term);
     if (!options_.story_keys) {
       if (doc.story_key.empty()) {
         doc.story_key = HexHash(absl::StrCat("story\n", doc.id));
@@ -123,13 +122,14 @@ absl::StatusOr<IndexWriter::Outcome> IndexWriter::Add(
       pending_ids_.insert(doc.id);
       const size_t shard = StableHash64(id_term) % shards_.size();
       const bool flush = FlushDue(shard);
-      shards_[shard]->Push([id_term, xdoc, flush](Xapian::WritableDatabase& db) {
-        db.replace_document(id_term, xdoc);
-        if (flush) db.commit();
-      });
+      shards_[shard]->Push(
+          [id_term, xdoc, flush](Xapian::WritableDatabase& db) {
+            db.replace_document(id_term, xdoc);
+            if (flush) db.commit();
+          });
     }
-    if (options_.story_keys) story_keyer_.Remember(committed_, doc,
-                                                   prepared.sketch);
+    if (options_.story_keys)
+      story_keyer_.Remember(committed_, doc, prepared.sketch);
     if (++pending_ >= options_.batch_size) {
       absl::Status status = Commit();
       if (!status.ok()) return status;

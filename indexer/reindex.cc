@@ -121,7 +121,8 @@ absl::StatusOr<IngestStats> Build(const ReindexOptions& options,
   writer_options.shards = existing > 0 ? existing
                           : single     ? 1
                                        : std::max(1, options.ingest.threads);
-  if (writer_options.flush_every == 0) writer_options.flush_every = kBuildFlushEvery;
+  if (writer_options.flush_every == 0)
+    writer_options.flush_every = kBuildFlushEvery;
   ASSIGN_OR_RETURN(std::unique_ptr<IndexWriter> writer,
                    IndexWriter::Open(build, writer_options));
   RETURN_IF_ERROR(writer->SetMetadata(kBuildSourcesKey, sources));
@@ -153,8 +154,7 @@ std::string MergeSources(const std::string& metadata,
     if (input == "-") continue;
     std::error_code ec;
     fs::path absolute = fs::absolute(input, ec);
-    const std::string path =
-        ec ? input : absolute.lexically_normal().string();
+    const std::string path = ec ? input : absolute.lexically_normal().string();
     if (std::find(sources.begin(), sources.end(), path) == sources.end()) {
       sources.push_back(path);
     }
@@ -188,9 +188,8 @@ absl::StatusOr<ReindexResult> Reindex(const ReindexOptions& options,
   result.resumed = plan.resume;
   const std::string build = BuildDir(options.db, plan.generation);
   const std::string target = GenerationDir(options.db, plan.generation);
-  ASSIGN_OR_RETURN(result.stats, Build(options, build,
-                                       RecordedSources(sources), sources,
-                                       sink));
+  ASSIGN_OR_RETURN(result.stats, Build(options, build, RecordedSources(sources),
+                                       sources, sink));
   if (result.stats.stopped) {
     result.stopped = true;
     return result;

@@ -280,8 +280,8 @@ void StoryKeyer::Consider(const Xapian::Database& committed,
                           Entry& other, Best* best) const {
   if (other.dated != doc.published.has_value()) return;
   const double published =
-      other.dated ? static_cast<double>(absl::ToUnixSeconds(
-                        StoredInstant(*doc.published)))
+      other.dated ? static_cast<double>(
+                        absl::ToUnixSeconds(StoredInstant(*doc.published)))
                   : 0;
   if (std::abs(other.published - published) >
       absl::ToDoubleSeconds(kStoryWindow)) {
@@ -322,9 +322,8 @@ StoryKeyer::Day& StoryKeyer::LoadDay(const Xapian::Database& committed,
   Day& day = it->second;
   day.last_used = ++clock_;
   if (!added || committed.get_doccount() == 0) return day;
-  const std::string term =
-      key.empty() ? std::string(schema::kTermUndated)
-                  : absl::StrCat(schema::kPrefixDay, key);
+  const std::string term = key.empty() ? std::string(schema::kTermUndated)
+                                       : absl::StrCat(schema::kPrefixDay, key);
   for (Xapian::PostingIterator p = committed.postlist_begin(term);
        p != committed.postlist_end(term); ++p) {
     const Xapian::Document xdoc = committed.get_document(*p);
@@ -390,10 +389,9 @@ void StoryKeyer::Remember(const Xapian::Database& committed,
   Day& day = LoadDay(committed, sketch.day);
   Entry entry;
   entry.dated = doc.published.has_value();
-  entry.published =
-      entry.dated
-          ? static_cast<double>(absl::ToUnixSeconds(StoredInstant(*doc.published)))
-          : 0;
+  entry.published = entry.dated ? static_cast<double>(absl::ToUnixSeconds(
+                                      StoredInstant(*doc.published)))
+                                : 0;
   entry.features = sketch.features;
   entry.key = doc.story_key;
   entry.id = doc.id;

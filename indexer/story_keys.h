@@ -96,8 +96,8 @@ inline constexpr size_t kMaxCachedReports = 400000;
 struct StorySketch {
   std::vector<uint32_t> features;  // sorted, unique feature hashes
   std::vector<uint32_t> bands;     // LSH band hashes
-  std::string day;                 // UTC day key of the stored instant, "" undated
-  std::vector<std::string> days;   // the days a match can be on (kStoryWindow)
+  std::string day;  // UTC day key of the stored instant, "" undated
+  std::vector<std::string> days;  // the days a match can be on (kStoryWindow)
 };
 
 // The LSH band hashes of a feature set (empty for no features).
@@ -170,7 +170,7 @@ class StoryKeyer {
   // One UTC day's reports, with a chain per band, newest first.
   struct Day {
     std::deque<Entry> entries;  // a deque: pending_ids_ points into it
-    absl::flat_hash_map<uint32_t, uint32_t> heads;  // band -> link + 1
+    absl::flat_hash_map<uint32_t, uint32_t> heads;     // band -> link + 1
     std::vector<std::pair<uint32_t, uint32_t>> links;  // entry, next link + 1
     uint64_t last_used = 0;
   };

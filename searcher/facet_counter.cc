@@ -11,9 +11,9 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
 #include "newsearch/schema.h"
+#include "newsearch/topics.h"
 #include "searcher/date_buckets.h"
 #include "searcher/facet_column.h"
-#include "newsearch/topics.h"
 
 namespace newsearch {
 namespace {

@@ -95,10 +95,10 @@ void OrderTiesInPage(int offset, std::vector<SearchResult>* results) {
     auto end = std::find_if(run, results->end(), [&](const SearchResult& r) {
       return r.score != run->score;
     });
-    std::stable_sort(run, end, [&](const SearchResult& a,
-                                   const SearchResult& b) {
-      return seconds(a) > seconds(b);
-    });
+    std::stable_sort(run, end,
+                     [&](const SearchResult& a, const SearchResult& b) {
+                       return seconds(a) > seconds(b);
+                     });
     run = end;
   }
   for (size_t i = 0; i < results->size(); ++i) {
@@ -221,7 +221,8 @@ absl::Status FillResults(const Xapian::MSet& mset, Xapian::doccount skip,
                          SearchResponse* response) {
   const SnippetMaker snippets(query, request);
   for (Xapian::doccount i = skip;
-       i < mset.size() && i - skip < static_cast<Xapian::doccount>(request.limit);
+       i < mset.size() &&
+       i - skip < static_cast<Xapian::doccount>(request.limit);
        ++i) {
     const Xapian::MSetIterator it = mset[i];
     const Xapian::Document xdoc = it.get_document();
@@ -400,8 +401,8 @@ absl::StatusOr<SearchResponse> SearchOnce(
     // tie crosses its edges.
     Xapian::doccount before = ties_in_page && request.offset > 0 ? 1 : 0;
     Xapian::MSet mset = enquire.get_mset(
-        request.offset - before, request.limit + before + (ties_in_page ? 1 : 0),
-        db.get_doccount());
+        request.offset - before,
+        request.limit + before + (ties_in_page ? 1 : 0), db.get_doccount());
     response.total = mset.get_matches_estimated();
     response.total_exact =
         mset.get_matches_lower_bound() == mset.get_matches_upper_bound();

@@ -193,11 +193,11 @@ TEST_F(StoryWriterTest, DropsDaysOverItsBoundAndReadsThemAgain) {
   Add(Doc("a", kFloodTitle, kFloodLede, "2026-10-19T05:50:00Z"));
   // Ten unrelated reports on ten other weeks push the flood's day out.
   for (int i = 0; i < 10; ++i) {
-    Add(Doc(absl::StrCat("other", i),
-            absl::StrCat("Council budget vote number ", i, " on road repairs"),
-            "Councillors met to vote on the budget.",
-            absl::StrCat("2026-0", 1 + i % 9, "-1", i % 10, "T08:00:00Z")
-                .c_str()));
+    Add(Doc(
+        absl::StrCat("other", i),
+        absl::StrCat("Council budget vote number ", i, " on road repairs"),
+        "Councillors met to vote on the budget.",
+        absl::StrCat("2026-0", 1 + i % 9, "-1", i % 10, "T08:00:00Z").c_str()));
     EXPECT_LE(writer_->cached_story_reports(), 4u);
   }
   Add(Doc("late", "Brackenford old town flooded by Storm Ilse",

@@ -319,9 +319,9 @@ TEST(TieOrderTest, PagesFollowXapiansRelevanceThenDateOrder) {
     const char* kTexts[] = {"Harbour storm", "Harbour storm closes ferries",
                             "Storm at the harbour wall, ferries stay in",
                             "Harbour storm: ferries, trains and buses stop"};
-    const char* kDates[] = {"2025-12-10T06:00:00Z", "2025-12-10", "",
-                            "2025-12-10T18:00:00Z", "2025-12-11T01:00:00Z",
-                            "", "2025-12-10T12:00:00Z"};
+    const char* kDates[] = {"2025-12-10T06:00:00Z", "2025-12-10",           "",
+                            "2025-12-10T18:00:00Z", "2025-12-11T01:00:00Z", "",
+                            "2025-12-10T12:00:00Z"};
     int n = 0;
     for (const char* text : kTexts) {
       for (const char* date : kDates) {

@@ -381,8 +381,8 @@ absl::StatusOr<SearchResponse> SearchOnce(
     // Unfolded, equal scores are ordered newest first among the page itself;
     // folded, the sort also picks each story's leading report, so Xapian
     // keeps it.
-    bool ties_in_page =
-        !request.fold && TiesNewestFirst(request.sort, recency.scale > 0);
+    bool ties_in_page = request.limit > 0 && !request.fold &&
+                        TiesNewestFirst(request.sort, recency.scale > 0);
     ApplySort(enquire, request.sort, recency.scale > 0, ties_in_page);
     // Folded, the MSet's counts are estimates; a spy on the story key sees
     // every match, so it counts reports and distinct stories exactly (the

@@ -371,6 +371,16 @@ TEST(TieOrderTest, PagesFollowXapiansRelevanceThenDateOrder) {
     }
     EXPECT_EQ(paged, expected) << "pages of " << limit;
   }
+  // Only the count: no page, so no tie to look at.
+  SearchRequest count;
+  count.query = "harbour storm";
+  count.sort = SortOrder::kRelevance;
+  count.fold = false;
+  count.limit = 0;
+  absl::StatusOr<SearchResponse> counted = (*searcher)->Search(count);
+  ASSERT_THAT(counted, IsOk());
+  EXPECT_EQ(counted->total, 28);
+  EXPECT_TRUE(counted->results.empty());
 }
 
 TEST(SearcherOpenTest, MissingDatabaseIsNotFound) {

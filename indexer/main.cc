@@ -253,9 +253,11 @@ absl::StatusOr<std::unique_ptr<IndexSetup>> SetupFromFlags(
   }
   setup->ingest.threads = Threads();
   setup->ingest.stop = &StopRequested();
-  setup->writer = {absl::GetFlag(FLAGS_batch_size),
-                   absl::GetFlag(FLAGS_story_keys),
-                   absl::GetFlag(FLAGS_spelling)};
+  // By name: IndexWriterOptions gains fields, and a positional list once
+  // put --spelling into story_cache_reports.
+  setup->writer.batch_size = absl::GetFlag(FLAGS_batch_size);
+  setup->writer.story_keys = absl::GetFlag(FLAGS_story_keys);
+  setup->writer.spelling = absl::GetFlag(FLAGS_spelling);
   return setup;
 }
 

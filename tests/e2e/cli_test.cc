@@ -360,6 +360,31 @@ TEST_F(CliTest, StoryKeysCanBeTurnedOff) {
             without["total"]["reports"].GetInt());
 }
 
+// --spelling=false must reach the writer in both modes: a positional
+// IndexWriterOptions list once put it into another field, so the flag was
+// ignored (and the story keyer's cache bound became 1).
+TEST_F(CliTest, SpellingCanBeTurnedOff) {
+  const std::string sample = Quote(testing::SourceDir() + "/data/sample");
+  auto suggestion = [&](const std::string& db) {
+    rapidjson::Document json =
+        ParseJson(RunCommand(Search(db, "--json petrenco strike")).out);
+    return json.HasMember("suggestion") && json["suggestion"].IsString()
+               ? std::string(json["suggestion"].GetString())
+               : std::string("(none)");
+  };
+  ASSERT_EQ(RunCommand(Index(db_, sample)).exit_code, 0);
+  EXPECT_EQ(suggestion(db_), "petrenko strike");
+  for (const std::string mode : {"add", "reindex"}) {
+    const std::string other = dir_ + "/nospelling-" + mode;
+    testing::CommandResult r = RunCommand(
+        testing::NewsindexPath() + " " + mode + " --db " + Quote(other) +
+        (mode == "reindex" ? " --grace 0s" : "") +
+        " --quiet --spelling=false " + sample);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(suggestion(other), "(none)") << mode;
+  }
+}
+
 TEST_F(SampleCliTest, DeleteBySourceAndDateThenAgain) {
   auto total = [&](const std::string& query) {
     return ParseJson(RunCommand(Search(db_, "--json --no-fold --limit 0 " +

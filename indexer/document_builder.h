@@ -8,8 +8,9 @@
 // database; FinishDocument() adds what depends on the story key (its term,
 // its slot, the story-facets slot and the document data) once it is known.
 // AddSpelling() then puts the words of the text into Xapian's spelling
-// table (the vocabulary for did-you-mean), once per occurrence, exactly as
-// TermGenerator's FLAG_SPELLING would.
+// table (the vocabulary for did-you-mean), once per occurrence, as
+// TermGenerator's FLAG_SPELLING would, but for words with digits (numbers
+// and codes are not suggestions, and cost the most to add).
 //
 //   DocumentBuilder builder;
 //   Xapian::Document xdoc = builder.Build(doc);

@@ -61,10 +61,15 @@ TEST(DocumentBuilderTest, SpellingCountsEveryOccurrenceLikeTermGenerator) {
   AddSpelling(xdoc, &actual);
   expected.commit();
   actual.commit();
+  // ... except words with digits, which are left out.
+  auto wanted = Spellings(expected);
+  ASSERT_EQ(wanted.count("1987"), 1u);
+  wanted.erase("1987");
   const auto spellings = Spellings(actual);
-  EXPECT_EQ(spellings, Spellings(expected));
+  EXPECT_EQ(spellings, wanted);
   EXPECT_EQ(spellings.at("vell"), 4u);
   EXPECT_EQ(spellings.count("Zflood"), 0u);
+  EXPECT_EQ(spellings.count("1987"), 0u);
 }
 
 TEST(DocumentBuilderTest, FinishAddsTheStoryKeyAndData) {

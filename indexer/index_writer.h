@@ -53,7 +53,7 @@ struct IndexWriterOptions {
   // story unless the input gives a key; indexing is then faster.
   bool story_keys = true;
   // Reports the story keyer holds in memory before dropping days
-  // (story_keys.h); about 1 KB each.
+  // (story_keys.h); about 700 bytes each.
   size_t story_cache_reports = kMaxCachedReports;
   // Words go into Xapian's spelling table, for did-you-mean suggestions.
   bool spelling = true;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <set>
 
 #include "absl/container/flat_hash_set.h"
@@ -27,6 +28,8 @@ constexpr size_t kMaxCandidates = 300;
 // Days either side of a report's own day that kStoryWindow (72 h) reaches.
 constexpr int kWindowDays = 3;
 constexpr size_t kCandidatesPerTerm = 8;
+// Bands a day holds unsorted (two reports' worth) before they are merged.
+constexpr size_t kMergeRecentAt = 64;
 
 uint64_t Mix(uint64_t x) {  // splitmix64's finaliser
   x ^= x >> 30;
@@ -306,14 +309,42 @@ void StoryKeyer::Consider(const Xapian::Database& committed,
 
 void StoryKeyer::Append(Day& day, Entry entry,
                         const std::vector<uint32_t>& bands) {
-  const uint32_t index = static_cast<uint32_t>(day.entries.size());
+  const uint64_t index = day.entries.size();
   day.entries.push_back(std::move(entry));
   for (uint32_t band : bands) {
-    uint32_t& head = day.heads[band];
-    day.links.emplace_back(index, head);
-    head = static_cast<uint32_t>(day.links.size());
+    day.recent.push_back(static_cast<uint64_t>(band) << 32 | index);
   }
+  // Lookups scan `recent`: keep it short.
+  if (day.recent.size() >= kMergeRecentAt) MergeRecent(day);
   ++cached_reports_;
+}
+
+void StoryKeyer::MergeRecent(Day& day) {
+  if (day.recent.empty()) return;
+  std::sort(day.recent.begin(), day.recent.end());
+  std::vector<uint64_t> merged;
+  merged.reserve(day.sorted.size() + day.recent.size());  // no spare room
+  std::merge(day.sorted.begin(), day.sorted.end(), day.recent.begin(),
+             day.recent.end(), std::back_inserter(merged));
+  day.sorted.swap(merged);
+  day.recent.clear();
+}
+
+template <typename Visit>
+void StoryKeyer::ForEachInBand(Day& day, uint32_t band, Visit visit) {
+  const uint64_t low = static_cast<uint64_t>(band) << 32;
+  for (auto it = day.recent.rbegin(); it != day.recent.rend(); ++it) {
+    if ((*it & ~uint64_t{0xffffffff}) == low &&
+        !visit(day.entries[*it & 0xffffffff])) {
+      return;
+    }
+  }
+  auto first = std::lower_bound(day.sorted.begin(), day.sorted.end(), low);
+  auto last = std::upper_bound(first, day.sorted.end(), low | 0xffffffff);
+  while (last != first) {
+    --last;
+    if (!visit(day.entries[*last & 0xffffffff])) return;
+  }
 }
 
 StoryKeyer::Day& StoryKeyer::LoadDay(const Xapian::Database& committed,
@@ -338,6 +369,7 @@ StoryKeyer::Day& StoryKeyer::LoadDay(const Xapian::Database& committed,
     const std::vector<uint32_t> bands = StoryBands(entry.features);
     Append(day, std::move(entry), bands);
   }
+  MergeRecent(day);
   return day;
 }
 
@@ -362,19 +394,18 @@ std::string StoryKeyer::Assign(const Xapian::Database& committed,
   for (const std::string& key : sketch.days) {
     Day& day = LoadDay(committed, key);
     for (uint32_t band : sketch.bands) {
-      auto head = day.heads.find(band);
-      if (head == day.heads.end()) continue;
       // The latest few of the day in this band.
       size_t taken = 0;
-      for (uint32_t link = head->second;
-           link != 0 && taken < kCandidatesPerTerm &&
-           candidates < kMaxCandidates;
-           link = day.links[link - 1].second, ++taken) {
-        Entry& other = day.entries[day.links[link - 1].first];
-        if (!seen.insert(&other).second) continue;
-        ++candidates;
-        Consider(committed, doc, sketch, other, &best);
-      }
+      ForEachInBand(day, band, [&](Entry& other) {
+        if (taken >= kCandidatesPerTerm || candidates >= kMaxCandidates)
+          return false;
+        ++taken;
+        if (seen.insert(&other).second) {
+          ++candidates;
+          Consider(committed, doc, sketch, other, &best);
+        }
+        return true;
+      });
     }
   }
   if (!best.key.empty()) return best.key;

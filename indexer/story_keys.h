@@ -91,8 +91,11 @@ inline constexpr double kUndatedStoryThreshold = 0.6;
 inline constexpr absl::Duration kStoryWindow = absl::Hours(72);
 
 // Reports held in memory before least recently used days are dropped
-// (about 1 KB each).
-inline constexpr size_t kMaxCachedReports = 400000;
+// (about 700 bytes each: 1 GB at the bound). Input in no date order touches
+// days at random, so once the bound is passed most documents reread days
+// from the database: a million synthetic records in random date order fell
+// from 520 to 140 documents/s after 400,000. Keep whole archives under it.
+inline constexpr size_t kMaxCachedReports = 1500000;
 
 struct StorySketch {
   std::vector<uint32_t> features;  // sorted, unique feature hashes
@@ -168,11 +171,15 @@ class StoryKeyer {
     std::string id;
     std::string title;
   };
-  // One UTC day's reports, with a chain per band, newest first.
+  // One UTC day's reports and their bands, as (band << 32 | entry index):
+  // `sorted`, and the latest appends, all newer, unsorted in `recent` until
+  // MergeRecent(). 8 bytes a band; a hash map of per-band chains took about
+  // three times that, and at a million reports the cache must hold them all
+  // (input in no date order touches days at random).
   struct Day {
     std::deque<Entry> entries;  // a deque: pending_ids_ points into it
-    absl::flat_hash_map<uint32_t, uint32_t> heads;     // band -> link + 1
-    std::vector<std::pair<uint32_t, uint32_t>> links;  // entry, next link + 1
+    std::vector<uint64_t> sorted;
+    std::vector<uint64_t> recent;
     uint64_t last_used = 0;
   };
   struct Best;
@@ -180,6 +187,11 @@ class StoryKeyer {
   const Xapian::Stem& StemmerFor(const std::string& language);
   Day& LoadDay(const Xapian::Database& committed, const std::string& day);
   void Append(Day& day, Entry entry, const std::vector<uint32_t>& bands);
+  static void MergeRecent(Day& day);
+  // Calls visit(entry) for the entries of `day` in `band`, newest first,
+  // while it returns true.
+  template <typename Visit>
+  static void ForEachInBand(Day& day, uint32_t band, Visit visit);
   // Reads a committed entry's id and title; false if it is gone.
   bool Identify(const Xapian::Database& committed, Entry& entry) const;
   void Consider(const Xapian::Database& committed, const NewsDocument& doc,

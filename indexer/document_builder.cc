@@ -99,14 +99,14 @@ Xapian::Document DocumentBuilder::Build(const NewsDocument& doc) {
 
 void FinishDocument(const NewsDocument& doc, Xapian::Document* xdoc) {
   AddFilter(*xdoc, schema::kPrefixStory, doc.story_key, schema::kSlotStoryKey);
-  xdoc->add_value(schema::kSlotStoryFacets,
-                  schema::EncodeStoryFacets(
-                      {xdoc->get_value(schema::kSlotStoryKey),
-                       xdoc->get_value(schema::kSlotPublished),
-                       xdoc->get_value(schema::kSlotKind),
-                       xdoc->get_value(schema::kSlotSource),
-                       xdoc->get_value(schema::kSlotSection),
-                       xdoc->get_value(schema::kSlotTopics)}));
+  xdoc->add_value(
+      schema::kSlotStoryFacets,
+      schema::EncodeStoryFacets({xdoc->get_value(schema::kSlotStoryKey),
+                                 xdoc->get_value(schema::kSlotPublished),
+                                 xdoc->get_value(schema::kSlotKind),
+                                 xdoc->get_value(schema::kSlotSource),
+                                 xdoc->get_value(schema::kSlotSection),
+                                 xdoc->get_value(schema::kSlotTopics)}));
   xdoc->set_data(EncodeDocData(doc));
 }
 

@@ -282,8 +282,7 @@ int RunIndex(std::vector<std::string> inputs) {
     progress->Update(p);
   };
   const DiagnosticSink sink = Report;
-  absl::StatusOr<IngestStats> stats =
-      Ingest((*setup)->ingest, **writer, sink);
+  absl::StatusOr<IngestStats> stats = Ingest((*setup)->ingest, **writer, sink);
   progress->Finish();
   if (!stats.ok()) return Fail(std::string(stats.status().message()));
   if ((*setup)->variants && !stats->stopped) {
@@ -339,8 +338,9 @@ int RunReindex(std::vector<std::string> inputs) {
   }
   if (!absl::GetFlag(FLAGS_quiet)) {
     std::cerr << "newsindex: reindex " << (result->resumed ? "resumed, " : "")
-              << stats.Summary() << absl::StrFormat(", compacted in %.2f s",
-                                                    result->compact_seconds)
+              << stats.Summary()
+              << absl::StrFormat(", compacted in %.2f s",
+                                 result->compact_seconds)
               << "; " << options.db << " now -> generation "
               << result->generation << "\n";
   }

@@ -376,10 +376,10 @@ TEST_F(CliTest, SpellingCanBeTurnedOff) {
   EXPECT_EQ(suggestion(db_), "petrenko strike");
   for (const std::string mode : {"add", "reindex"}) {
     const std::string other = dir_ + "/nospelling-" + mode;
-    testing::CommandResult r = RunCommand(
-        testing::NewsindexPath() + " " + mode + " --db " + Quote(other) +
-        (mode == "reindex" ? " --grace 0s" : "") +
-        " --quiet --spelling=false " + sample);
+    testing::CommandResult r =
+        RunCommand(testing::NewsindexPath() + " " + mode + " --db " +
+                   Quote(other) + (mode == "reindex" ? " --grace 0s" : "") +
+                   " --quiet --spelling=false " + sample);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(suggestion(other), "(none)") << mode;
   }

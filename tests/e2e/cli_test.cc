@@ -423,6 +423,9 @@ TEST_F(CliTest, IndexUsageErrors) {
       RunCommand(Index(db_, "--page_tz Mars/Base x.txt"));
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr("unknown time zone 'Mars/Base'"));
+  r = RunCommand(Index(db_, "--batch_size -5 x.jsonl"));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.err, HasSubstr("--batch_size must be >= 0"));
 }
 
 }  // namespace

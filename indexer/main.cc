@@ -19,10 +19,8 @@
 // Signals: SIGINT and SIGTERM stop a run cleanly after the document being
 // written (a second one ends it at once, which is as safe as SIGKILL: every
 // batch committed so far is kept).
-#include <signal.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -49,6 +47,7 @@
 #include "indexer/news_record.h"
 #include "indexer/progress.h"
 #include "indexer/reindex.h"
+#include "indexer/stop_signal.h"
 #include "indexer/topic_model.h"
 #include "indexer/topic_tagger.h"
 #include "newsearch/dates.h"
@@ -183,34 +182,6 @@ absl::StatusOr<TopicSources> LoadTopicSources() {
 }
 
 constexpr int kExitStopped = 3;
-
-// Set by the signal thread (StartSignalThread) on SIGINT or SIGTERM.
-std::atomic<bool>& StopRequested() {
-  static std::atomic<bool> stop{false};
-  return stop;
-}
-
-// SIGINT and SIGTERM are blocked in every thread and taken by one that only
-// waits for them: the first asks the run to stop after the current document,
-// a second ends the process at once.
-void StartSignalThread() {
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  std::thread([signals] {
-    for (int count = 0;; ++count) {
-      int signal = 0;
-      if (sigwait(&signals, &signal) != 0) continue;
-      if (count > 0) std::_Exit(128 + signal);
-      std::cerr << "\nnewsindex: " << (signal == SIGINT ? "SIGINT" : "SIGTERM")
-                << ": stopping after the current document (again to stop "
-                   "at once)\n";
-      StopRequested().store(true);
-    }
-  }).detach();
-}
 
 int Threads() {
   const int flag = absl::GetFlag(FLAGS_threads);
@@ -579,7 +550,7 @@ int Run(int argc, char** argv) {
       "explicit topics");
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   std::vector<std::string> positional(args.begin() + 1, args.end());
-  StartSignalThread();
+  StartStopSignalThread("newsindex");
   if (!positional.empty() && positional.front() == kLearnTopics) {
     positional.erase(positional.begin());
     return RunLearnTopics(positional);

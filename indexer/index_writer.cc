@@ -1,6 +1,8 @@
 #include "indexer/index_writer.h"
 
+#include <algorithm>
 #include <filesystem>
+#include <optional>
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
@@ -15,6 +17,25 @@ namespace newsearch {
 
 absl::StatusOr<std::unique_ptr<IndexWriter>> IndexWriter::Open(
     const std::string& path, const IndexWriterOptions& options) {
+  ASSIGN_OR_RETURN(const ShardBy existing, TimeShards::Detect(path));
+  if (existing != ShardBy::kNone || options.shard_by != ShardBy::kNone) {
+    if (options.shards > 1) {
+      return absl::InvalidArgumentError(
+          "time shards are not written by hash shards");
+    }
+    ASSIGN_OR_RETURN(
+        std::unique_ptr<TimeShards> time,
+        TimeShards::Open(path, existing != ShardBy::kNone ? existing
+                                                          : options.shard_by));
+    IndexWriterOptions time_options = options;
+    time_options.shard_by = time->by();
+    // Before `time` is moved: arguments are evaluated in no set order.
+    std::vector<Xapian::WritableDatabase> lexicon = {time->lexicon()};
+    Xapian::Database snapshot = time->snapshot();
+    return std::unique_ptr<IndexWriter>(
+        new IndexWriter(std::move(lexicon), std::move(snapshot), time_options,
+                        std::move(time)));
+  }
   try {
     std::vector<Xapian::WritableDatabase> dbs;
     Xapian::Database committed;
@@ -44,8 +65,10 @@ std::string ShardPath(const std::string& path, int shard) {
 
 IndexWriter::IndexWriter(std::vector<Xapian::WritableDatabase> dbs,
                          Xapian::Database committed,
-                         const IndexWriterOptions& options)
+                         const IndexWriterOptions& options,
+                         std::unique_ptr<TimeShards> time)
     : db_(dbs.front()),
+      time_(std::move(time)),
       committed_(std::move(committed)),
       options_(options),
       preparer_(options),
@@ -102,9 +125,10 @@ absl::StatusOr<IndexWriter::Outcome> IndexWriter::Add(
   Xapian::Document& xdoc = prepared.xdoc;
   try {
     const std::string id_term = schema::IdTerm(doc.id);
-    const bool existed = shards_.empty() ? db_.term_exists(id_term)
-                                         : pending_ids_.contains(doc.id) ||
-                                               committed_.term_exists(id_term);
+    bool existed = time_                ? false
+                   : shards_.empty()    ? db_.term_exists(id_term)
+                                        : pending_ids_.contains(doc.id) ||
+                                           committed_.term_exists(id_term);
     if (!options_.story_keys) {
       if (doc.story_key.empty()) {
         doc.story_key = HexHash(absl::StrCat("story\n", doc.id));
@@ -115,7 +139,9 @@ absl::StatusOr<IndexWriter::Outcome> IndexWriter::Add(
     }
     FinishDocument(doc, &xdoc);
     for (auto& [word, count] : prepared.spelling) spelling_[word] += count;
-    if (shards_.empty()) {
+    if (time_) {
+      ASSIGN_OR_RETURN(existed, WriteTimeSharded(doc, id_term, xdoc));
+    } else if (shards_.empty()) {
       db_.replace_document(id_term, xdoc);
       if (FlushDue(0)) db_.commit();
     } else {
@@ -148,9 +174,47 @@ bool IndexWriter::FlushDue(size_t database) {
   return true;
 }
 
+absl::StatusOr<bool> IndexWriter::WriteTimeSharded(
+    const NewsDocument& doc, const std::string& id_term,
+    const Xapian::Document& xdoc) {
+  std::optional<absl::Time> published;
+  if (doc.published) published = StoredInstant(*doc.published);
+  ASSIGN_OR_RETURN(const size_t shard,
+                   time_->ShardFor(PeriodOf(time_->by(), published)));
+  // Where a version of the document is now: written in this batch, or
+  // committed (in the snapshot).
+  std::vector<size_t> holders;
+  if (auto it = pending_shard_.find(doc.id); it != pending_shard_.end()) {
+    holders.push_back(it->second);
+  }
+  for (Xapian::PostingIterator p = committed_.postlist_begin(id_term);
+       p != committed_.postlist_end(id_term); ++p) {
+    const std::optional<size_t> holder = time_->ShardOfSnapshotDocid(*p);
+    if (holder && std::find(holders.begin(), holders.end(), *holder) ==
+                      holders.end()) {
+      holders.push_back(*holder);
+    }
+  }
+  for (size_t holder : holders) {
+    if (holder == shard) continue;  // replaced there
+    time_->thread(holder).Push([id_term](Xapian::WritableDatabase& db) {
+      db.delete_document(id_term);
+    });
+  }
+  const bool flush = FlushDue(shard);
+  time_->thread(shard).Push(
+      [id_term, xdoc, flush](Xapian::WritableDatabase& db) {
+        db.replace_document(id_term, xdoc);
+        if (flush) db.commit();
+      });
+  pending_shard_[doc.id] = shard;
+  return !holders.empty();
+}
+
 absl::Status IndexWriter::Commit() {
   if (pending_ == 0) return absl::OkStatus();
   RETURN_IF_ERROR(DrainShards());  // shard0's handle is ours again
+  if (time_) RETURN_IF_ERROR(time_->DrainAll());
   try {
     story_keyer_.SaveFrequencies(db_);
     for (const auto& [word, count] : spelling_) db_.add_spelling(word, count);
@@ -164,7 +228,15 @@ absl::Status IndexWriter::Commit() {
     }
     db_.set_metadata(schema::kLastCommitKey,
                      FormatTimestamp({absl::Now(), TimePrecision::kSecond}));
-    if (shards_.empty()) {
+    bool renumbered = false;
+    if (time_) {
+      // The shards, then the lexicon with the checkpoint: a crash between
+      // leaves documents a batch ahead, which replaying the batch makes good.
+      RETURN_IF_ERROR(time_->CommitAll());
+      pending_shard_.clear();
+      renumbered = time_->Refresh();
+      committed_ = time_->snapshot();
+    } else if (shards_.empty()) {
       db_.commit();
     } else {
       RETURN_IF_ERROR(CommitShards());
@@ -172,8 +244,9 @@ absl::Status IndexWriter::Commit() {
     }
     pending_ = 0;
     since_flush_.assign(since_flush_.size(), 0);
-    committed_.reopen();
+    if (!time_) committed_.reopen();
     story_keyer_.ForgetPending();
+    if (renumbered) story_keyer_.ForgetDays();  // docids of the old snapshot
     return absl::OkStatus();
   } catch (const Xapian::Error& e) {
     return XapianErrorToStatus(e, "cannot commit");
@@ -190,7 +263,7 @@ std::string IndexWriter::GetMetadata(const std::string& key) {
 }
 
 std::vector<std::string> IndexWriter::GetMetadataEach(const std::string& key) {
-  if (dbs_.empty()) return {GetMetadata(key)};
+  if (dbs_.empty() || time_) return {GetMetadata(key)};
   std::vector<std::string> values(dbs_.size());
   if (!DrainShards().ok()) return values;
   try {
@@ -256,6 +329,7 @@ absl::StatusOr<int64_t> IndexWriter::Delete(const DeleteSpec& spec) {
         "everything)");
   }
   RETURN_IF_ERROR(Commit());
+  if (time_) return DeleteTimeSharded(query);
   try {
     std::vector<Xapian::docid> docids;
     {
@@ -273,6 +347,32 @@ absl::StatusOr<int64_t> IndexWriter::Delete(const DeleteSpec& spec) {
     }
     RETURN_IF_ERROR(Commit());
     return static_cast<int64_t>(docids.size());
+  } catch (const Xapian::Error& e) {
+    return XapianErrorToStatus(e, "cannot delete");
+  }
+}
+
+// Each shard in turn: its matches, deleted in committed batches.
+absl::StatusOr<int64_t> IndexWriter::DeleteTimeSharded(
+    const Xapian::Query& query) {
+  RETURN_IF_ERROR(time_->DrainAll());  // the shards' handles are ours
+  int64_t deleted = 0;
+  try {
+    for (size_t k = 0; k < time_->size(); ++k) {
+      Xapian::WritableDatabase& db = time_->db(k);
+      Xapian::Enquire enquire(db);
+      enquire.set_query(query);
+      enquire.set_weighting_scheme(Xapian::BoolWeight());
+      const Xapian::MSet mset = enquire.get_mset(0, db.get_doccount());
+      std::vector<Xapian::docid> docids(mset.begin(), mset.end());
+      for (Xapian::docid docid : docids) {
+        db.delete_document(docid);
+        ++deleted;
+        if (++pending_ >= options_.batch_size) RETURN_IF_ERROR(Commit());
+      }
+    }
+    RETURN_IF_ERROR(Commit());
+    return deleted;
   } catch (const Xapian::Error& e) {
     return XapianErrorToStatus(e, "cannot delete");
   }

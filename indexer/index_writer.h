@@ -40,6 +40,7 @@
 #include "indexer/name_variants.h"
 #include "indexer/shard_thread.h"
 #include "indexer/story_keys.h"
+#include "indexer/time_shards.h"
 #include "newsearch/document.h"
 
 namespace newsearch {
@@ -74,6 +75,14 @@ struct IndexWriterOptions {
   // leaves a database ahead of the checkpoint, which resume makes good by
   // replacing (documents are found by id).
   int flush_every = 0;
+  // Time shards (time_shards.h): `path` is a directory of one database per
+  // month or year of publication, a lexicon (metadata, spelling, synonyms)
+  // and the stub file listing them; a document always lands in the shard of
+  // its published date, and one whose date changed is deleted from its old
+  // shard in the same commit. An existing time-sharded database is written
+  // as such whatever this says (kNone), but asking for another period is an
+  // error. Not with `shards` > 1.
+  ShardBy shard_by = ShardBy::kNone;
 };
 
 // Which documents IndexWriter::Delete removes: those matching every
@@ -154,7 +163,8 @@ class IndexWriter {
   absl::StatusOr<bool> WriteVariants(const NameVariants& variants);
 
   Xapian::doccount doc_count() const {
-    return shards_.empty() ? db_.get_doccount() : committed_.get_doccount();
+    return shards_.empty() && !time_ ? db_.get_doccount()
+                                     : committed_.get_doccount();
   }
   const IndexWriterOptions& options() const { return options_; }
   // Reports the story keyer holds in memory now.
@@ -162,14 +172,24 @@ class IndexWriter {
 
  private:
   IndexWriter(std::vector<Xapian::WritableDatabase> dbs,
-              Xapian::Database committed, const IndexWriterOptions& options);
+              Xapian::Database committed, const IndexWriterOptions& options,
+              std::unique_ptr<TimeShards> time = nullptr);
+  // Time shards: writes `xdoc` to the shard of its period, deleting other
+  // versions from other shards; whether one existed.
+  absl::StatusOr<bool> WriteTimeSharded(const NewsDocument& doc,
+                                        const std::string& id_term,
+                                        const Xapian::Document& xdoc);
+  absl::StatusOr<int64_t> DeleteTimeSharded(const Xapian::Query& query);
   absl::Status DrainShards();
   absl::Status CommitShards();
   // Counts a document written to `database`; true when it should commit
   // now (options_.flush_every).
   bool FlushDue(size_t database);
 
-  Xapian::WritableDatabase db_;  // shard0 when sharded
+  Xapian::WritableDatabase db_;  // shard0 when sharded; time: the lexicon
+  std::unique_ptr<TimeShards> time_;  // time shards, when so
+  // Time shards: the shard each document of this batch went to.
+  absl::flat_hash_map<std::string, size_t> pending_shard_;
   // Sharded: a handle on each shard (used only when the shards are
   // drained) and the threads that write them.
   std::vector<Xapian::WritableDatabase> dbs_;

@@ -48,6 +48,7 @@
 #include "indexer/progress.h"
 #include "indexer/reindex.h"
 #include "indexer/stop_signal.h"
+#include "indexer/time_shards.h"
 #include "indexer/topic_model.h"
 #include "indexer/topic_tagger.h"
 #include "newsearch/dates.h"
@@ -115,6 +116,9 @@ ABSL_FLAG(std::string, delete_source, "",
 ABSL_FLAG(std::string, from, "",
           "delete: only documents published at or after this date or time "
           "(UTC unless it has an offset)");
+ABSL_FLAG(std::string, shard_by, "",
+          "add: a new database cut into time shards, one per 'month' or "
+          "'year' of publication (an existing one keeps its own)");
 ABSL_FLAG(std::string, until, "",
           "delete: only documents published at or before this date or time "
           "(the whole day for a date)");
@@ -129,6 +133,7 @@ constexpr char kDelete[] = "delete";
 constexpr char kAdd[] = "add";
 constexpr char kReindex[] = "reindex";
 constexpr char kFetch[] = "fetch";
+constexpr char kCompactShard[] = "compact-shard";
 
 int Fail(const std::string& message) {
   std::cerr << "newsindex: error: " << message << "\n";
@@ -243,6 +248,8 @@ absl::StatusOr<std::unique_ptr<IndexSetup>> SetupFromFlags(
   setup->writer.batch_size = BatchSize(/*build=*/false);
   setup->writer.story_keys = absl::GetFlag(FLAGS_story_keys);
   setup->writer.spelling = absl::GetFlag(FLAGS_spelling);
+  ASSIGN_OR_RETURN(setup->writer.shard_by,
+                   ParseShardBy(absl::GetFlag(FLAGS_shard_by)));
   return setup;
 }
 
@@ -303,6 +310,16 @@ int RunReindex(std::vector<std::string> inputs) {
   }
   absl::StatusOr<WriterLock> lock = WriterLock::Acquire(options.db);
   if (!lock.ok()) return Fail(std::string(lock.status().message()));
+  const std::optional<int> live = LiveGeneration(options.db);
+  absl::StatusOr<ShardBy> sharded = TimeShards::Detect(
+      live ? GenerationDir(options.db, *live) : options.db);
+  if ((*setup)->writer.shard_by != ShardBy::kNone ||
+      (sharded.ok() && *sharded != ShardBy::kNone)) {
+    return Fail(
+        "reindex does not rebuild time-sharded databases yet; rebuild one "
+        "with add into a new database, or compact a closed period with "
+        "compact-shard");
+  }
   std::unique_ptr<ProgressReporter> progress = MakeProgress("reindex");
   options.ingest = (*setup)->ingest;
   options.ingest.progress = [&](const IngestProgress& p) {
@@ -534,6 +551,27 @@ int RunDelete(std::vector<std::string> ids) {
   return 0;
 }
 
+// newsindex compact-shard --db DB PERIOD...
+int RunCompactShard(const std::vector<std::string>& periods) {
+  const std::string db = absl::GetFlag(FLAGS_db);
+  if (db.empty()) return Fail("--db is required (see --help)");
+  if (periods.empty()) return Fail("compact-shard: no period given (1987-03)");
+  absl::StatusOr<WriterLock> lock = WriterLock::Acquire(db);
+  if (!lock.ok()) return Fail(std::string(lock.status().message()));
+  const std::optional<int> live = LiveGeneration(db);
+  const std::string dir = live ? GenerationDir(db, *live) : db;
+  for (const std::string& period : periods) {
+    absl::StatusOr<CompactShardResult> result = CompactTimeShard(dir, period);
+    if (!result.ok()) return Fail(std::string(result.status().message()));
+    if (!absl::GetFlag(FLAGS_quiet)) {
+      std::cerr << absl::StrFormat("newsindex: %s compacted, %.1f -> %.1f MB\n",
+                                   period, result->bytes_before / 1e6,
+                                   result->bytes_after / 1e6);
+    }
+  }
+  return 0;
+}
+
 int Run(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "indexes news into a Xapian database.\n"
@@ -544,6 +582,8 @@ int Run(int argc, char** argv) {
       "       newsindex learn-topics --model OUT.json INPUT...\n"
       "       newsindex delete --db DB [--delete_source S] [--from X] "
       "[--until X] [ID...]\n"
+      "       newsindex compact-shard --db DB PERIOD... (time shards: "
+      "1987-03, 1987, undated)\n"
       "INPUT: a news.jsonl or page-text file, a directory (searched "
       "recursively for .jsonl/.ndjson/.json/.txt/.page) or - for stdin; "
       "learn-topics reads news.jsonl files and learns from the records with "
@@ -562,6 +602,10 @@ int Run(int argc, char** argv) {
   if (!positional.empty() && positional.front() == kFetch) {
     positional.erase(positional.begin());
     return RunFetch(std::move(positional));
+  }
+  if (!positional.empty() && positional.front() == kCompactShard) {
+    positional.erase(positional.begin());
+    return RunCompactShard(positional);
   }
   if (!positional.empty() && positional.front() == kReindex) {
     positional.erase(positional.begin());

@@ -495,6 +495,13 @@ void StoryKeyer::ForgetPending() {
   }
 }
 
+void StoryKeyer::ForgetDays() {
+  pending_ids_.clear();
+  pending_members_.clear();
+  days_.clear();
+  cached_reports_ = 0;
+}
+
 void StoryKeyer::AddTo(const StorySketch& sketch, Xapian::Document& xdoc) {
   if (sketch.day.empty()) xdoc.add_boolean_term(schema::kTermUndated);
   if (!sketch.features.empty()) {

@@ -145,6 +145,9 @@ class StoryKeyer {
   // what only pending documents needed, and the least recently used days
   // when more than `max_cached_reports` reports are held.
   void ForgetPending();
+  // After a commit whose snapshot numbers documents anew (time shards were
+  // added, see time_shards.h): drops every day, to be read again.
+  void ForgetDays();
 
   // Reports held in memory (for tests of the bound).
   size_t CachedReports() const { return cached_reports_; }

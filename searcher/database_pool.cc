@@ -5,27 +5,25 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "newsearch/xapian_status.h"
 
 namespace newsearch {
 namespace {
 
-absl::StatusOr<std::unique_ptr<Xapian::Database>> OpenDatabase(
-    const std::string& path) {
-  try {
-    return std::make_unique<Xapian::Database>(path);
-  } catch (const Xapian::Error& e) {
-    return XapianErrorToStatus(
-        e, absl::StrCat("cannot open database '", path, "'"));
-  }
+int Milliseconds(absl::Duration d) {
+  return static_cast<int>(absl::ToInt64Milliseconds(d));
 }
 
 }  // namespace
 
 DatabasePool::Identity DatabasePool::Stat(const std::string& path) {
   Identity identity;
+  // A stub directory changes when its stub file is rewritten.
+  std::string file = path + "/XAPIANDB";
   struct stat st;
-  if (stat(path.c_str(), &st) != 0) return identity;
+  if (stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) file = path;
+  if (stat(file.c_str(), &st) != 0) return identity;
   identity.device = st.st_dev;
   identity.inode = st.st_ino;
   // A database directory's own mtime changes with every commit; a stub
@@ -39,78 +37,264 @@ DatabasePool::Identity DatabasePool::Stat(const std::string& path) {
 }
 
 absl::StatusOr<std::unique_ptr<DatabasePool>> DatabasePool::Open(
-    const std::string& path) {
+    const std::string& path, const ShardOptions& options) {
   const Identity identity = Stat(path);
-  absl::StatusOr<std::unique_ptr<Xapian::Database>> db = OpenDatabase(path);
-  if (!db.ok()) return db.status();
-  return std::unique_ptr<DatabasePool>(
-      new DatabasePool(path, identity, std::move(*db)));
+  const bool stub = !StubFileOf(path).empty();
+  std::unique_ptr<DatabasePool> pool(new DatabasePool(path, stub, options));
+  pool->identity_ = identity;
+  std::lock_guard<std::mutex> lock(pool->mu_);
+  absl::Status loaded = pool->LoadShards();
+  if (!loaded.ok()) return loaded;
+  if (!stub) {
+    // A single database is opened now, so that a bad path fails at once.
+    absl::StatusOr<std::unique_ptr<Xapian::Database>> db =
+        pool->OpenShard(pool->shards_[0].spec);
+    if (!db.ok()) return db.status();
+    pool->shards_[0].free.push_back(std::move(*db));
+  }
+  return pool;
 }
 
-DatabasePool::DatabasePool(std::string path, Identity identity,
-                           std::unique_ptr<Xapian::Database> first)
-    : path_(std::move(path)), identity_(identity) {
-  free_.push_back(std::move(first));
+DatabasePool::DatabasePool(std::string path, bool stub,
+                           const ShardOptions& options)
+    : path_(std::move(path)), stub_(stub), options_(options) {}
+
+DatabasePool::~DatabasePool() = default;
+
+absl::Status DatabasePool::LoadShards() {
+  shards_.clear();
+  if (!stub_) {
+    Shard shard;
+    shard.spec.backend = "auto";
+    shard.spec.path = path_;
+    shards_.push_back(std::move(shard));
+    return absl::OkStatus();
+  }
+  const std::string file = StubFileOf(path_);
+  if (file.empty()) {
+    return absl::NotFoundError(
+        absl::StrCat("cannot open database '", path_, "': no stub file"));
+  }
+  absl::StatusOr<std::vector<StubShard>> specs = ReadStub(file);
+  if (!specs.ok()) return specs.status();
+  if (specs->empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(file, ": error: the stub lists no databases"));
+  }
+  for (StubShard& spec : *specs) {
+    Shard shard;
+    shard.spec = std::move(spec);
+    shards_.push_back(std::move(shard));
+  }
+  return absl::OkStatus();
 }
 
-absl::StatusOr<DatabasePool::Lease> DatabasePool::Acquire() {
-  const Identity now = Stat(path_);
+absl::StatusOr<std::unique_ptr<Xapian::Database>> DatabasePool::OpenShard(
+    const StubShard& spec) const {
+  try {
+    switch (spec.type) {
+      case StubShard::Type::kLocal: {
+        int flags = 0;
+        if (spec.backend == "glass") flags = Xapian::DB_BACKEND_GLASS;
+        if (spec.backend == "chert") flags = Xapian::DB_BACKEND_CHERT;
+        return std::make_unique<Xapian::Database>(spec.path, flags);
+      }
+      case StubShard::Type::kRemoteTcp:
+        return std::make_unique<Xapian::Database>(Xapian::Remote::open(
+            spec.host, spec.port, Milliseconds(options_.remote_timeout),
+            Milliseconds(options_.connect_timeout)));
+      case StubShard::Type::kRemoteProgram:
+        return std::make_unique<Xapian::Database>(Xapian::Remote::open(
+            spec.program, spec.args, Milliseconds(options_.remote_timeout)));
+    }
+  } catch (const Xapian::Error& e) {
+    if (!stub_) {
+      return XapianErrorToStatus(
+          e, absl::StrCat("cannot open database '", spec.path, "'"));
+    }
+    return absl::UnavailableError(
+        absl::StrCat("shard ", spec.Describe(), " is unavailable: ",
+                     e.get_type(), ": ", e.get_msg()));
+  }
+  return absl::InternalError("unknown shard type");
+}
+
+void DatabasePool::MarkDown(size_t shard, uint64_t generation,
+                            const std::string& error) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (generation != generation_ || shard >= shards_.size()) return;
+  Shard& s = shards_[shard];
+  s.down_until = absl::Now() + options_.retry_after;
+  s.error = error;
+  // Other connections to a server that stopped answering are no better.
+  s.free.clear();
+}
+
+absl::Status DatabasePool::Borrow(size_t shard, bool path_present,
+                                  Lease* lease) {
   std::unique_ptr<Xapian::Database> db;
-  uint64_t generation = 0;
+  StubShard spec;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    // Nothing at the path (inode 0) is a moment of a switch (newsindex
-    // turning an old-layout directory into a symlink): keep the handles.
-    if (now.inode != 0 && !(now == identity_)) {
-      // switched: old handles are of no more use
-      identity_ = now;
-      ++generation_;
-      free_.clear();
+    if (lease->generation_ != generation_) {
+      return absl::AbortedError("the database was switched; try again");
     }
-    generation = generation_;
-    if (!free_.empty()) {
-      db = std::move(free_.back());
-      free_.pop_back();
+    Shard& s = shards_[shard];
+    spec = s.spec;
+    if (!s.free.empty()) {
+      db = std::move(s.free.back());
+      s.free.pop_back();
     }
   }
   if (db == nullptr) {
-    absl::StatusOr<std::unique_ptr<Xapian::Database>> opened =
-        OpenDatabase(path_);
-    if (!opened.ok()) return opened.status();
+    absl::StatusOr<std::unique_ptr<Xapian::Database>> opened = OpenShard(spec);
+    if (!opened.ok()) {
+      if (stub_) MarkDown(shard, lease->generation_, std::string(opened.status().message()));
+      return opened.status();
+    }
     db = std::move(*opened);
   } else {
     try {
       db->reopen();
     } catch (const Xapian::Error& e) {
       // reopen() reads the revision file by path; with nothing at the path
-      // the handle's tables, still open, serve the revision it has.
-      if (now.inode != 0) {
+      // (the moment of a switch) the handle's open tables serve the
+      // revision it has.
+      if (!stub_ && !path_present) {
+        lease->handles_.push_back({shard, std::move(db)});
+        return absl::OkStatus();
+      }
+      if (!stub_) {
         return XapianErrorToStatus(
             e, absl::StrCat("cannot reopen database '", path_, "'"));
       }
+      const std::string error =
+          absl::StrCat("shard ", spec.Describe(), " is unavailable: ",
+                       e.get_type(), ": ", e.get_msg());
+      MarkDown(shard, lease->generation_, error);
+      return absl::UnavailableError(error);
     }
   }
-  return Lease(this, std::move(db), generation);
+  lease->handles_.push_back({shard, std::move(db)});
+  if (spec.type != StubShard::Type::kLocal) lease->remote_ = true;
+  return absl::OkStatus();
 }
 
-void DatabasePool::Release(std::unique_ptr<Xapian::Database> db,
-                           uint64_t generation) {
+absl::StatusOr<DatabasePool::Lease> DatabasePool::Acquire(
+    const ShardSelection& selection) {
+  const Identity now = Stat(path_);
+  std::vector<size_t> wanted;
+  Lease lease(this, 0);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    // Nothing at the path (inode 0) is a moment of a switch (newsindex
+    // turning an old-layout directory into a symlink): keep the handles.
+    if (now.inode != 0 && !(now == identity_)) {
+      identity_ = now;
+      ++generation_;
+      absl::Status loaded = LoadShards();  // old handles are of no more use
+      if (!loaded.ok()) return loaded;
+    }
+    lease.generation_ = generation_;
+    const absl::Time clock = absl::Now();
+    for (size_t i = 0; i < shards_.size(); ++i) {
+      const Shard& shard = shards_[i];
+      // The first shard holds what every search reads (metadata, spelling,
+      // synonyms).
+      if (i > 0 && !shard.spec.Overlaps(selection.from, selection.until)) {
+        ++lease.pruned_;
+        continue;
+      }
+      if (stub_ && clock < shard.down_until) {
+        if (!selection.allow_partial) {
+          return absl::UnavailableError(shard.error);
+        }
+        lease.missing_.push_back(shard.spec.Describe());
+        continue;
+      }
+      wanted.push_back(i);
+    }
+  }
+  for (size_t i : wanted) {
+    absl::Status borrowed = Borrow(i, now.inode != 0, &lease);
+    if (borrowed.ok()) continue;
+    if (!stub_ || !selection.allow_partial) return borrowed;
+    std::lock_guard<std::mutex> lock(mu_);
+    if (i < shards_.size()) lease.missing_.push_back(shards_[i].spec.Describe());
+  }
+  for (const Lease::Handle& handle : lease.handles_) {
+    lease.db_.add_database(*handle.db);
+  }
+  return lease;
+}
+
+std::vector<std::string> DatabasePool::MarkFailed(Lease& lease,
+                                                  const std::string& error) {
+  std::vector<std::string> failed;
+  if (!stub_) return failed;
+  for (Lease::Handle& handle : lease.handles_) {
+    try {
+      handle.db->reopen();  // for a remote shard, a round trip
+      continue;
+    } catch (const Xapian::Error&) {
+    }
+    std::string description;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (lease.generation_ == generation_ && handle.shard < shards_.size()) {
+        description = shards_[handle.shard].spec.Describe();
+      }
+    }
+    MarkDown(handle.shard, lease.generation_,
+             absl::StrCat("shard ", description, " is unavailable: ", error));
+    handle.db.reset();
+    if (!description.empty()) failed.push_back(std::move(description));
+  }
+  return failed;
+}
+
+std::vector<std::string> DatabasePool::Warnings() {
   std::lock_guard<std::mutex> lock(mu_);
-  if (generation == generation_) free_.push_back(std::move(db));
+  if (!stub_ || shards_.empty() ||
+      shards_[0].spec.type == StubShard::Type::kLocal) {
+    return {};
+  }
+  // Xapian 1.4's remote backend serves neither spelling nor synonyms.
+  return {absl::StrCat("the first shard (", shards_[0].spec.Describe(),
+                       ") is remote: no spelling suggestions or name "
+                       "variants (they are read only from a local first "
+                       "shard, the lexicon)")};
 }
 
-DatabasePool::Lease::Lease(DatabasePool* pool,
-                           std::unique_ptr<Xapian::Database> db,
-                           uint64_t generation)
-    : pool_(pool), db_(std::move(db)), generation_(generation) {}
+void DatabasePool::Release(Lease& lease) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (lease.generation_ != generation_) return;
+  const absl::Time clock = absl::Now();
+  for (Lease::Handle& handle : lease.handles_) {
+    if (handle.db == nullptr || handle.shard >= shards_.size()) continue;
+    Shard& shard = shards_[handle.shard];
+    if (clock < shard.down_until) continue;
+    shard.free.push_back(std::move(handle.db));
+  }
+}
+
+DatabasePool::Lease::Lease(DatabasePool* pool, uint64_t generation)
+    : pool_(pool), generation_(generation) {}
 
 DatabasePool::Lease::Lease(Lease&& other) noexcept
     : pool_(other.pool_),
+      generation_(other.generation_),
+      handles_(std::move(other.handles_)),
       db_(std::move(other.db_)),
-      generation_(other.generation_) {}
+      missing_(std::move(other.missing_)),
+      pruned_(other.pruned_),
+      remote_(other.remote_) {
+  other.pool_ = nullptr;
+}
 
 DatabasePool::Lease::~Lease() {
-  if (db_ != nullptr) pool_->Release(std::move(db_), generation_);
+  db_ = Xapian::Database();  // drops its references to the handles' shards
+  if (pool_ != nullptr) pool_->Release(*this);
 }
 
 }  // namespace newsearch

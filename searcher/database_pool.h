@@ -1,13 +1,27 @@
 // A pool of Xapian::Database handles on one path, so that many threads can
 // search at once: a Xapian::Database is not safe for concurrent use, so each
-// search borrows a handle of its own and gives it back.
+// search borrows handles of its own and gives them back.
 //
-// Every Acquire() brings the handle up to the latest commit (reopen(), a few
-// system calls), so searches see what the indexer committed without a
-// restart, never a half-written batch. When the path itself now names another
-// database (a symlink or a stub file swapped by a batch reindex), every handle
-// is opened afresh from the path; handles lent out before the switch finish
+// The path is a database directory, or a Xapian stub (file or directory)
+// listing shards, local or remote (xapian-tcpsrv), such as the time shards
+// newsindex writes (newsearch/shard_stub.h). The pool keeps handles per
+// shard and lends a search the Xapian::Database combining the shards it
+// needs: all of them, or, given a date range, those whose period can match
+// (the first listed, which holds the metadata, spelling and synonyms, is
+// always included).
+//
+// Every Acquire() brings the handles up to the latest commit (reopen(): a
+// few system calls locally, a round trip for a remote shard), so searches
+// see what the indexer committed without a restart. When the path itself
+// now names another database (a symlink switched by a batch reindex, a stub
+// rewritten), every handle is opened afresh; handles lent out before finish
 // their search on the old database and are then dropped.
+//
+// Shards that fail (cannot be opened, stop answering, time out) are down
+// for `retry_after`, then tried again: a shard that comes back is used
+// without a restart. By default a search that needs a down shard fails with
+// kUnavailable naming it; with allow_partial it goes on without it, and the
+// lease names what is missing.
 //
 //   ASSIGN_OR_RETURN(std::unique_ptr<DatabasePool> pool,
 //                    DatabasePool::Open("news.db"));
@@ -24,43 +38,88 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "newsearch/searcher.h"
+#include "newsearch/shard_stub.h"
 
 namespace newsearch {
+
+// Which shards a search needs.
+struct ShardSelection {
+  std::optional<absl::Time> from;   // published at or after (whole seconds)
+  std::optional<absl::Time> until;  // published at or before
+  bool allow_partial = false;       // go on without shards that are down
+};
 
 class DatabasePool {
  public:
   // kNotFound when there is no database at `path`, kDataLoss when it is
-  // corrupt (see xapian_status.h).
+  // corrupt, kInvalidArgument for a malformed stub (see xapian_status.h).
+  // A stub's shards are opened when first needed.
   static absl::StatusOr<std::unique_ptr<DatabasePool>> Open(
-      const std::string& path);
+      const std::string& path, const ShardOptions& options = {});
+  ~DatabasePool();
 
-  // A borrowed handle; returned to the pool when destroyed.
+  // Handles borrowed for one search; returned to the pool when destroyed.
   class Lease {
    public:
     Lease(Lease&& other) noexcept;
     Lease& operator=(Lease&&) = delete;
     ~Lease();
-    Xapian::Database& db() { return *db_; }
+    Xapian::Database& db() { return db_; }
+    // Shards left out because they are down (allow_partial), described.
+    const std::vector<std::string>& missing() const { return missing_; }
+    int shards_searched() const { return static_cast<int>(handles_.size()); }
+    int shards_pruned() const { return pruned_; }
+    // Whether a shard is remote (xapian-tcpsrv or a program).
+    bool has_remote() const { return remote_; }
 
    private:
     friend class DatabasePool;
-    Lease(DatabasePool* pool, std::unique_ptr<Xapian::Database> db,
-          uint64_t generation);
+    struct Handle {
+      size_t shard;
+      std::unique_ptr<Xapian::Database> db;
+    };
+    Lease(DatabasePool* pool, uint64_t generation);
     DatabasePool* pool_;
-    std::unique_ptr<Xapian::Database> db_;
     uint64_t generation_;
+    std::vector<Handle> handles_;
+    Xapian::Database db_;  // the handles combined
+    std::vector<std::string> missing_;
+    int pruned_ = 0;
+    bool remote_ = false;
   };
 
-  // A handle at the latest commit of what the path names now.
-  absl::StatusOr<Lease> Acquire();
+  // Handles at the latest commit of what the path names now, for the shards
+  // `selection` needs.
+  absl::StatusOr<Lease> Acquire(const ShardSelection& selection = {});
+
+  // After a search on `lease` failed (kUnavailable): marks down the shards
+  // of the lease that no longer answer, drops their handles, and returns
+  // their descriptions (empty if every shard still answers).
+  std::vector<std::string> MarkFailed(Lease& lease, const std::string& error);
 
   const std::string& path() const { return path_; }
+  // Whether the path is a stub: shards may be pruned or missing, and the
+  // facet column (one local database only) does not apply.
+  bool sharded() const { return stub_; }
+  // Said of every search on this database (a remote lexicon: no spelling
+  // suggestions or name variants).
+  std::vector<std::string> Warnings();
 
  private:
+  struct Shard {
+    StubShard spec;
+    std::vector<std::unique_ptr<Xapian::Database>> free;
+    absl::Time down_until = absl::InfinitePast();
+    std::string error;  // why it is down
+  };
   // What the path resolves to: a different file or directory means a
   // different database.
   struct Identity {
@@ -74,15 +133,24 @@ class DatabasePool {
   };
   static Identity Stat(const std::string& path);
 
-  DatabasePool(std::string path, Identity identity,
-               std::unique_ptr<Xapian::Database> first);
-  void Release(std::unique_ptr<Xapian::Database> db, uint64_t generation);
+  DatabasePool(std::string path, bool stub, const ShardOptions& options);
+  // (Re)reads the shard list: the stub's lines, or the path alone.
+  absl::Status LoadShards();
+  absl::StatusOr<std::unique_ptr<Xapian::Database>> OpenShard(
+      const StubShard& spec) const;
+  // Takes a handle of `shard` for `lease`, opening or reopening it; on
+  // failure marks the shard down.
+  absl::Status Borrow(size_t shard, bool path_present, Lease* lease);
+  void MarkDown(size_t shard, uint64_t generation, const std::string& error);
+  void Release(Lease& lease);
 
   const std::string path_;
+  const bool stub_;
+  const ShardOptions options_;
   std::mutex mu_;
   Identity identity_;        // guarded by mu_
   uint64_t generation_ = 0;  // guarded by mu_; bumped on a switch
-  std::vector<std::unique_ptr<Xapian::Database>> free_;  // guarded by mu_
+  std::vector<Shard> shards_;  // guarded by mu_
 };
 
 }  // namespace newsearch

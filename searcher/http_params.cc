@@ -112,6 +112,18 @@ const std::map<std::string, Setter>& Setters() {
          if (explain.ok()) r->explain = *explain;
          return explain.status();
        }},
+      {"prune_shards",
+       [](const std::string& v, const HttpLimits&, SearchRequest* r) {
+         absl::StatusOr<bool> prune = Flag("prune_shards", v);
+         if (prune.ok()) r->prune_shards = *prune;
+         return prune.status();
+       }},
+      {"allow_partial",
+       [](const std::string& v, const HttpLimits&, SearchRequest* r) {
+         absl::StatusOr<bool> partial = Flag("allow_partial", v);
+         if (partial.ok()) r->allow_partial = *partial;
+         return partial.status();
+       }},
       {"now",
        [](const std::string& v, const HttpLimits&, SearchRequest* r) {
          absl::StatusOr<Timestamp> t = ParseTimestamp(v);

@@ -14,6 +14,10 @@
 //   recency_weight  a number >= 0
 //   tz, lang      IANA zone, query language
 //   explain       1 | 0
+//   allow_partial 1 | 0: sharded databases, results without shards that
+//                 are down (marked partial) instead of an error
+//   prune_shards  1 | 0: sharded databases, leave out time shards the
+//                 query's dates rule out (default 1)
 // An unknown parameter, a repeated single-valued one or a bad value is
 // kInvalidArgument naming the parameter.
 //

@@ -57,7 +57,7 @@ std::string HealthJson(const DatabaseInfo& info) {
   JsonWriter w(buffer);
   w.StartObject();
   w.Key("status");
-  w.String("ok");
+  w.String(info.missing_shards.empty() ? "ok" : "degraded");
   w.Key("database");
   WriteString(w, info.path);
   w.Key("documents");
@@ -69,6 +69,12 @@ std::string HealthJson(const DatabaseInfo& info) {
   } else {
     w.Null();
   }
+  w.Key("shards");
+  w.Int(info.shards);
+  w.Key("missing_shards");
+  w.StartArray();
+  for (const std::string& shard : info.missing_shards) WriteString(w, shard);
+  w.EndArray();
   w.EndObject();
   return buffer.GetString();
 }
@@ -204,6 +210,7 @@ void HttpServer::Route() {
         SearchRequestFromParams(req.params, options_.limits);
     if (!request.ok()) return SendStatus(res, request.status());
     request->time_limit = options_.request_timeout;
+    request->allow_partial = request->allow_partial || options_.allow_partial;
     absl::StatusOr<SearchResponse> response = searcher_->Search(*request);
     if (!response.ok()) return SendStatus(res, response.status());
     res.set_content(SearchResponseToJson(*response), kJson);

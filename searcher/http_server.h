@@ -53,6 +53,9 @@ struct ServerOptions {
   absl::Duration request_timeout = absl::Seconds(10);
   std::vector<std::string> cors_origins;  // allowed origins; "*" for any
   HttpLimits limits;
+  // Every search may go on without shards that are down (see
+  // SearchRequest::allow_partial); else only those asking allow_partial=1.
+  bool allow_partial = false;
   // Receives one line per request; unset: standard error.
   std::function<void(const std::string&)> log;
 };

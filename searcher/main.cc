@@ -83,6 +83,19 @@ ABSL_FLAG(bool, facet_cache, true,
           "bytes a document, rebuilt after each commit) so that exact facets "
           "read no values from disk");
 ABSL_FLAG(std::string, color, "auto", "auto (on a terminal), always or never");
+ABSL_FLAG(bool, allow_partial, false,
+          "sharded databases: when shards are down, show the results of the "
+          "rest, marked partial, instead of failing");
+ABSL_FLAG(bool, prune_shards, true,
+          "sharded databases: leave out time shards the query's dates rule "
+          "out (BM25 statistics then come from the shards searched)");
+ABSL_FLAG(std::string, shard_timeout, "10s",
+          "longest wait for a remote shard's answer");
+ABSL_FLAG(std::string, shard_connect_timeout, "5s",
+          "longest wait for a connection to a remote shard");
+ABSL_FLAG(std::string, shard_retry, "2s",
+          "how long a shard that failed is left alone before it is tried "
+          "again");
 
 namespace newsearch {
 namespace {
@@ -138,6 +151,8 @@ absl::StatusOr<SearchRequest> RequestFromFlags(const CliArgs& args,
   request.facet_size = absl::GetFlag(FLAGS_facet_size);
   request.explain = absl::GetFlag(FLAGS_explain);
   request.fold = absl::GetFlag(FLAGS_fold);
+  request.allow_partial = absl::GetFlag(FLAGS_allow_partial);
+  request.prune_shards = absl::GetFlag(FLAGS_prune_shards);
   if (const std::string count = absl::GetFlag(FLAGS_count); !count.empty()) {
     ASSIGN_OR_RETURN(request.facet_count, ParseFacetCount(count));
   }
@@ -155,6 +170,29 @@ absl::StatusOr<SearchRequest> RequestFromFlags(const CliArgs& args,
     request.highlight_end = marks.end;
   }
   return request;
+}
+
+// The shard flags, as SearcherOptions.
+absl::StatusOr<SearcherOptions> SearcherOptionsFromFlags() {
+  SearcherOptions options;
+  options.facet_cache = absl::GetFlag(FLAGS_facet_cache);
+  const std::pair<const char*, absl::Duration*> durations[] = {
+      {"shard_timeout", &options.shards.remote_timeout},
+      {"shard_connect_timeout", &options.shards.connect_timeout},
+      {"shard_retry", &options.shards.retry_after}};
+  const std::string values[] = {absl::GetFlag(FLAGS_shard_timeout),
+                                absl::GetFlag(FLAGS_shard_connect_timeout),
+                                absl::GetFlag(FLAGS_shard_retry)};
+  for (size_t i = 0; i < 3; ++i) {
+    if (!absl::ParseDuration(values[i], durations[i].second) ||
+        *durations[i].second < absl::ZeroDuration() ||
+        (i < 2 && *durations[i].second < absl::Milliseconds(1))) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--", durations[i].first, " must be a duration (10s, 500ms), not '",
+          values[i], "'"));
+    }
+  }
+  return options;
 }
 
 // Turns the serve flags into options once.
@@ -181,6 +219,7 @@ absl::StatusOr<ServerOptions> ServerOptionsFromFlags() {
   }
   options.cors_origins =
       absl::StrSplit(absl::GetFlag(FLAGS_cors_origin), ',', absl::SkipEmpty());
+  options.allow_partial = absl::GetFlag(FLAGS_allow_partial);
   return options;
 }
 
@@ -235,6 +274,8 @@ int Run(int argc, char** argv) {
       "usage: newsearch --db DB [options] [--filter FACET=VALUE]... QUERY...\n"
       "       newsearch serve --db DB [--listen HOST:PORT] [--threads N] "
       "[--timeout 10s] [--cors_origin ORIGINS] [--port_file FILE]\n"
+      "sharded databases (a stub file): [--allow_partial] "
+      "[--shard_timeout 10s] [--shard_connect_timeout 5s] [--shard_retry 2s]\n"
       "QUERY: Xapian QueryParser syntax (AND OR NOT \"phrase\" NEAR word*), "
       "prefixes title: topic: kind: source: section: lang: author: place: "
       "story: id:, dates date:2025-12-01..2025-12-21 (either end open), "
@@ -252,10 +293,11 @@ int Run(int argc, char** argv) {
     if (cli->positional.size() > 1) {
       return Fail(kExitFatal, "serve takes no query (see --help)");
     }
-    SearcherOptions options;
-    options.facet_cache = absl::GetFlag(FLAGS_facet_cache);
+    absl::StatusOr<SearcherOptions> options = SearcherOptionsFromFlags();
+    if (!options.ok())
+      return Fail(kExitFatal, std::string(options.status().message()));
     absl::StatusOr<std::unique_ptr<Searcher>> searcher =
-        Searcher::Open(db, options);
+        Searcher::Open(db, *options);
     if (!searcher.ok())
       return Fail(kExitFatal, std::string(searcher.status().message()));
     return Serve(**searcher);
@@ -269,10 +311,12 @@ int Run(int argc, char** argv) {
 
   // One search: reading the facet values into memory would cost more than
   // it saves.
-  SearcherOptions options;
-  options.facet_cache = false;
+  absl::StatusOr<SearcherOptions> options = SearcherOptionsFromFlags();
+  if (!options.ok())
+    return Fail(kExitFatal, std::string(options.status().message()));
+  options->facet_cache = false;
   absl::StatusOr<std::unique_ptr<Searcher>> searcher =
-      Searcher::Open(db, options);
+      Searcher::Open(db, *options);
   if (!searcher.ok())
     return Fail(kExitFatal, std::string(searcher.status().message()));
   absl::StatusOr<SearchResponse> response = (*searcher)->Search(*request);

@@ -1,6 +1,8 @@
 #include "searcher/query_builder.h"
 
+#include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "absl/strings/ascii.h"
@@ -23,6 +25,36 @@ Xapian::Query ValueQuery(Xapian::Query::op op, absl::Time t) {
       Xapian::sortable_serialise(static_cast<double>(absl::ToUnixSeconds(t))));
 }
 
+Xapian::Query SpanQuery(absl::Time lower, absl::Time upper);
+
+// The published-time spans that the date filters of one parse produced, in
+// whole seconds as the value queries hold them: for QueryDateBounds.
+struct DateLog {
+  struct Span {
+    absl::Time from = absl::InfinitePast();
+    absl::Time until = absl::InfiniteFuture();
+  };
+  std::vector<Span> spans;
+};
+
+absl::Time WholeSeconds(absl::Time t) {
+  return absl::FromUnixSeconds(absl::ToUnixSeconds(t));
+}
+
+// `query` (a value query on kSlotPublished), noted in `log` when there is one.
+Xapian::Query Logged(DateLog* log, Xapian::Query::op op, absl::Time lower,
+                     absl::Time upper) {
+  if (log != nullptr) {
+    DateLog::Span span;
+    if (op != Xapian::Query::OP_VALUE_LE) span.from = WholeSeconds(lower);
+    if (op != Xapian::Query::OP_VALUE_GE) span.until = WholeSeconds(upper);
+    log->spans.push_back(span);
+  }
+  if (op == Xapian::Query::OP_VALUE_GE) return ValueQuery(op, lower);
+  if (op == Xapian::Query::OP_VALUE_LE) return ValueQuery(op, upper);
+  return SpanQuery(lower, upper);
+}
+
 DateSpan SpanOrThrow(const std::string& text, const QueryOptions& options) {
   absl::StatusOr<DateSpan> span =
       ParseDateSpec(text, options.zone, options.now);
@@ -43,9 +75,10 @@ Xapian::Query SpanQuery(absl::Time lower, absl::Time upper) {
 // date:2025-12-01..2025-12-21, date:..2025-12-21, date:7d..yesterday
 class DateRangeProcessor : public Xapian::RangeProcessor {
  public:
-  explicit DateRangeProcessor(const QueryOptions& options)
+  DateRangeProcessor(const QueryOptions& options, DateLog* log)
       : Xapian::RangeProcessor(schema::kSlotPublished, "date:"),
-        options_(options) {}
+        options_(options),
+        log_(log) {}
 
   Xapian::Query operator()(const std::string& begin,
                            const std::string& end) override {
@@ -53,46 +86,53 @@ class DateRangeProcessor : public Xapian::RangeProcessor {
       throw Xapian::QueryParserError("date range needs at least one end");
     }
     if (begin.empty()) {
-      return ValueQuery(Xapian::Query::OP_VALUE_LE,
-                        SpanOrThrow(end, options_).upper);
+      const absl::Time upper = SpanOrThrow(end, options_).upper;
+      return Logged(log_, Xapian::Query::OP_VALUE_LE, upper, upper);
     }
     const absl::Time lower = SpanOrThrow(begin, options_).lower;
-    if (end.empty()) return ValueQuery(Xapian::Query::OP_VALUE_GE, lower);
+    if (end.empty()) {
+      return Logged(log_, Xapian::Query::OP_VALUE_GE, lower, lower);
+    }
     const absl::Time upper = SpanOrThrow(end, options_).upper;
     if (upper < lower) {
       throw Xapian::QueryParserError(absl::StrCat(
           "date range ", begin, "..", end, " ends before it starts"));
     }
-    return SpanQuery(lower, upper);
+    return Logged(log_, Xapian::Query::OP_VALUE_RANGE, lower, upper);
   }
 
  private:
   QueryOptions options_;
+  DateLog* log_;  // may be null
 };
 
 // date:X (the span X names), since:X (from its start), until:X (to its end).
 class DateFieldProcessor : public Xapian::FieldProcessor {
  public:
   enum class Mode { kWithin, kSince, kUntil };
-  DateFieldProcessor(const QueryOptions& options, Mode mode)
-      : options_(options), mode_(mode) {}
+  DateFieldProcessor(const QueryOptions& options, Mode mode, DateLog* log)
+      : options_(options), mode_(mode), log_(log) {}
 
   Xapian::Query operator()(const std::string& text) override {
     const DateSpan span = SpanOrThrow(text, options_);
     switch (mode_) {
       case Mode::kSince:
-        return ValueQuery(Xapian::Query::OP_VALUE_GE, span.lower);
+        return Logged(log_, Xapian::Query::OP_VALUE_GE, span.lower,
+                      span.upper);
       case Mode::kUntil:
-        return ValueQuery(Xapian::Query::OP_VALUE_LE, span.upper);
+        return Logged(log_, Xapian::Query::OP_VALUE_LE, span.lower,
+                      span.upper);
       case Mode::kWithin:
         break;
     }
-    return SpanQuery(span.lower, span.upper);
+    return Logged(log_, Xapian::Query::OP_VALUE_RANGE, span.lower,
+                  span.upper);
   }
 
  private:
   QueryOptions options_;
   Mode mode_;
+  DateLog* log_;  // may be null
 };
 
 // topic:Grain -> XTgrain: values are normalised exactly as at index time.
@@ -124,8 +164,9 @@ const Xapian::SimpleStopper& Stopper() {
   return *kStopper;
 }
 
+// `log`, when not null, must outlive the parser's use.
 void Configure(Xapian::QueryParser& parser, const Xapian::Database& db,
-               const QueryOptions& options) {
+               const QueryOptions& options, DateLog* log = nullptr) {
   parser.set_database(db);
   parser.set_stemmer(FoldingStemmer(options.language));
   parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
@@ -145,13 +186,14 @@ void Configure(Xapian::QueryParser& parser, const Xapian::Database& db,
     }
   }
   using Mode = DateFieldProcessor::Mode;
-  parser.add_rangeprocessor((new DateRangeProcessor(options))->release());
+  parser.add_rangeprocessor(
+      (new DateRangeProcessor(options, log))->release());
   for (const auto& [prefix, mode] :
        {std::pair<const char*, Mode>{"date", Mode::kWithin},
         {"since", Mode::kSince},
         {"until", Mode::kUntil}}) {
     parser.add_boolean_prefix(
-        prefix, (new DateFieldProcessor(options, mode))->release());
+        prefix, (new DateFieldProcessor(options, mode, log))->release());
   }
 }
 
@@ -243,7 +285,102 @@ bool IsFilter(absl::string_view word) {
   return false;
 }
 
+// The parse of a user's query that BuildQuery returns.
+Xapian::Query ParseUserQuery(Xapian::QueryParser& parser,
+                             const std::string& query) {
+  const std::string text = NormalizeQueryText(query);
+  // Words are counted before synonyms multiply the terms.
+  if (CountWords(parser.parse_query(text, kParseFlags)) >= kLongQueryWords) {
+    parser.set_default_op(Xapian::Query::OP_OR);
+  }
+  return parser.parse_query(
+      text, kParseFlags | Xapian::QueryParser::FLAG_AUTO_SYNONYMS);
+}
+
+using Span = DateLog::Span;
+
+bool HasWildcard(const Xapian::Query& query) {
+  if (query.get_type() == Xapian::Query::OP_WILDCARD) return true;
+  for (size_t i = 0; i < query.get_num_subqueries(); ++i) {
+    if (HasWildcard(query.get_subquery(i))) return true;
+  }
+  return false;
+}
+
+// The span every match of `query` is published in, when its date filters
+// restrict all of it; a leaf value query stands for `hull`, the span of all
+// the parse's date filters (BuildQuery makes value queries of dates only).
+std::optional<Span> RequiredSpan(const Xapian::Query& query, const Span& hull) {
+  const size_t n = query.get_num_subqueries();
+  switch (query.get_type()) {
+    case Xapian::Query::OP_VALUE_RANGE:
+    case Xapian::Query::OP_VALUE_GE:
+    case Xapian::Query::OP_VALUE_LE:
+      return hull;
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_FILTER:
+    case Xapian::Query::OP_NEAR:
+    case Xapian::Query::OP_PHRASE: {
+      std::optional<Span> all;  // the intersection
+      for (size_t i = 0; i < n; ++i) {
+        const std::optional<Span> sub = RequiredSpan(query.get_subquery(i), hull);
+        if (!sub) continue;
+        if (!all) all = sub;
+        all->from = std::max(all->from, sub->from);
+        all->until = std::min(all->until, sub->until);
+      }
+      return all;
+    }
+    case Xapian::Query::OP_AND_NOT:
+    case Xapian::Query::OP_AND_MAYBE:
+    case Xapian::Query::OP_SCALE_WEIGHT:
+      if (n == 0) return std::nullopt;
+      return RequiredSpan(query.get_subquery(0), hull);
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_XOR:
+    case Xapian::Query::OP_SYNONYM:
+    case Xapian::Query::OP_ELITE_SET:
+    case Xapian::Query::OP_MAX: {
+      for (size_t i = 0; i < n; ++i) {
+        if (!RequiredSpan(query.get_subquery(i), hull)) return std::nullopt;
+      }
+      return n > 0 ? std::optional<Span>(hull) : std::nullopt;
+    }
+    default:
+      return std::nullopt;
+  }
+}
+
 }  // namespace
+
+absl::StatusOr<ShardQueryInfo> AnalyzeForShards(const std::string& query,
+                                                const QueryOptions& options) {
+  if (query.size() > kMaxQueryBytes || !IsValidUtf8(query)) return ShardQueryInfo{};
+  DateLog log;
+  try {
+    Xapian::QueryParser parser;
+    Configure(parser, Xapian::Database(), options, &log);
+    const Xapian::Query parsed = ParseUserQuery(parser, query);
+    ShardQueryInfo info;
+    info.wildcard = HasWildcard(parsed);
+    if (log.spans.empty()) return info;
+    Span hull = log.spans.front();
+    for (const Span& span : log.spans) {
+      hull.from = std::min(hull.from, span.from);
+      hull.until = std::max(hull.until, span.until);
+    }
+    const std::optional<Span> required = RequiredSpan(parsed, hull);
+    if (required && required->from != absl::InfinitePast()) {
+      info.from = required->from;
+    }
+    if (required && required->until != absl::InfiniteFuture()) {
+      info.until = required->until;
+    }
+    return info;
+  } catch (const Xapian::Error& e) {
+    return XapianErrorToStatus(e, "bad query");
+  }
+}
 
 std::string NormalizeQueryText(absl::string_view query) {
   std::string out;
@@ -294,13 +431,7 @@ absl::StatusOr<Xapian::Query> BuildQuery(const Xapian::Database& db,
   try {
     Xapian::QueryParser parser;
     Configure(parser, db, options);
-    const std::string text = NormalizeQueryText(query);
-    // Words are counted before synonyms multiply the terms.
-    if (CountWords(parser.parse_query(text, kParseFlags)) >= kLongQueryWords) {
-      parser.set_default_op(Xapian::Query::OP_OR);
-    }
-    Xapian::Query parsed = parser.parse_query(
-        text, kParseFlags | Xapian::QueryParser::FLAG_AUTO_SYNONYMS);
+    Xapian::Query parsed = ParseUserQuery(parser, query);
     if (parsed.empty()) {
       // Nothing searchable was left (only punctuation, say): say so rather
       // than return an empty success.

@@ -17,6 +17,7 @@
 
 #include <xapian.h>
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -47,6 +48,21 @@ absl::StatusOr<Xapian::Query> BuildQuery(const Xapian::Database& db,
 absl::StatusOr<std::string> SuggestCorrection(const Xapian::Database& db,
                                               const std::string& query,
                                               const QueryOptions& options);
+
+// What a search over shards needs to know of a query: the published
+// instants (inclusive, whole seconds) that every match must lie within, by
+// its date filters (date:, since:, until:) when they restrict the whole
+// query (unset ends are open), for asking only the time shards it can
+// match; and whether it has a wildcard (each shard expands one with its own
+// statistics). Malformed queries are BuildQuery's to report:
+// kInvalidArgument here too.
+struct ShardQueryInfo {
+  std::optional<absl::Time> from;
+  std::optional<absl::Time> until;
+  bool wildcard = false;
+};
+absl::StatusOr<ShardQueryInfo> AnalyzeForShards(const std::string& query,
+                                                const QueryOptions& options);
 
 // Restricts `query` to the drill-down filters: (facet, value) pairs, values
 // of one facet OR-ed, facets AND-ed. kInvalidArgument for an unknown facet.

@@ -188,6 +188,17 @@ std::string SearchResponseToJson(const SearchResponse& response) {
   }
   w.Key("took_ms");
   w.Double(response.took_ms);
+  w.Key("partial");
+  w.Bool(response.partial);
+  StringArray(w, "missing_shards", response.missing_shards);
+  w.Key("shards");
+  w.StartObject();
+  w.Key("searched");
+  w.Int(response.shards_searched);
+  w.Key("pruned");
+  w.Int(response.shards_pruned);
+  w.EndObject();
+  StringArray(w, "warnings", response.warnings);
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }

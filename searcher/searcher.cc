@@ -1,12 +1,14 @@
 #include "newsearch/searcher.h"
 
 #include <algorithm>
-#include <filesystem>
+#include <cmath>
+#include <set>
 #include <limits>
 #include <map>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "newsearch/dates.h"
 #include "newsearch/doc_data.h"
@@ -112,9 +114,51 @@ struct Recency {
   double scale = 0;  // 0: no boost
 };
 
+// The weighted terms of a query: not those of filters (the right side of
+// OP_FILTER, OP_AND_NOT) nor wildcards, which expand at match time.
+void WeightedTerms(const Xapian::Query& query, std::set<std::string>* terms) {
+  const size_t n = query.get_num_subqueries();
+  switch (query.get_type()) {
+    case Xapian::Query::LEAF_TERM:
+      terms->insert(*query.get_unique_terms_begin());
+      return;
+    case Xapian::Query::OP_FILTER:
+    case Xapian::Query::OP_AND_NOT:
+      if (n > 0) WeightedTerms(query.get_subquery(0), terms);
+      return;
+    default:
+      for (size_t i = 0; i < n; ++i) WeightedTerms(query.get_subquery(i), terms);
+  }
+}
+
+// An upper bound of the query's BM25 score from collection statistics alone
+// (each weighted term's idf, with its wdf unbounded), the same for one
+// database and for any shards of it; Xapian's get_max_possible() uses each
+// shard's own wdf and length bounds, so it is not. With BM25Weight's
+// defaults (k1 = 1, k3 = 1) a term weighs at most 2 log(tw), tw its idf
+// ratio as BM25Weight::init() adjusts it.
+double TextScoreBound(const Xapian::Database& db, const Xapian::Query& query) {
+  std::set<std::string> terms;
+  WeightedTerms(query, &terms);
+  if (terms.empty()) return 0;
+  Xapian::Enquire probe(db);  // gathers every shard's term statistics
+  probe.set_query(query);
+  const Xapian::MSet stats = probe.get_mset(0, 0);
+  const double documents = db.get_doccount();
+  double bound = 0;
+  for (const std::string& term : terms) {
+    const double n = stats.get_termfreq(term);
+    if (n == 0) continue;
+    double tw = (documents - n + 0.5) / (n + 0.5);
+    if (tw < 2) tw = tw * 0.5 + 1;
+    bound += 2 * std::log(tw);
+  }
+  return bound;
+}
+
 // Adds the recency boost to `query` for hybrid ranking. The boost is scaled
-// by the query's own maximum possible BM25 weight; a query with no weight
-// (only filters, or none) is ranked by recency alone (scale 1).
+// by an upper bound of the query's BM25 score (TextScoreBound); a query with
+// no weight (only filters, or none) is ranked by recency alone (scale 1).
 Recency AddRecency(const Xapian::Database& db, const SearchRequest& request,
                    absl::Time now, std::shared_ptr<const FacetColumn> column,
                    Xapian::Query* query) {
@@ -123,10 +167,8 @@ Recency AddRecency(const Xapian::Database& db, const SearchRequest& request,
   if (request.sort != SortOrder::kHybrid || request.recency_weight <= 0) {
     return recency;
   }
-  Xapian::Enquire probe(db);
-  probe.set_query(*query);
-  const double max_possible = probe.get_mset(0, 0).get_max_possible();
-  recency.scale = max_possible > 0 ? max_possible : 1.0;
+  const double bound = TextScoreBound(db, *query);
+  recency.scale = bound > 0 ? bound : 1.0;
   Xapian::Query boost =
       RecencyBoostQuery(recency.options, recency.scale, std::move(column));
   if (!boost.empty()) {
@@ -174,13 +216,19 @@ ReportValues ValuesOf(const Xapian::MSetIterator& it,
           doc.get_value(schema::kSlotSource)};
 }
 
+// Most reports read for the outlets of a page's stories when the collapse
+// counts are not known.
+constexpr Xapian::doccount kMaxFoldedReports = 1000;
+
 // The other matching reports of the folded results' stories: their count
 // (the collapse count) and their outlets, best-ranked first. One match for
 // all the page's stories, reading only value slots (story key, source) or,
-// better, the facet column.
+// better, the facet column. Xapian 1.4's remote shards report no collapse
+// counts: with `remote`, every result's story is looked up and a spy on the
+// story key counts its reports.
 void AddFoldedReports(const Xapian::Database& db, const Xapian::Query& query,
                       const Xapian::MSet& mset, const FacetColumn* column,
-                      SearchResponse* response) {
+                      bool remote, SearchResponse* response) {
   std::map<std::string, SearchResult*> by_story;
   std::vector<Xapian::Query> stories;
   Xapian::doccount wanted = 0;
@@ -188,6 +236,7 @@ void AddFoldedReports(const Xapian::Database& db, const Xapian::Query& query,
   for (auto it = mset.begin(); it != mset.end(); ++it, ++i) {
     SearchResult& result = response->results[i];
     result.more_reports = static_cast<int>(it.get_collapse_count());
+    if (remote) result.more_reports = 1;  // not known: counted below
     if (result.more_reports == 0) continue;
     by_story[ValuesOf(it, column).story] = &result;
     stories.emplace_back(
@@ -199,7 +248,22 @@ void AddFoldedReports(const Xapian::Database& db, const Xapian::Query& query,
   enquire.set_query(Xapian::Query(
       Xapian::Query::OP_FILTER, query,
       Xapian::Query(Xapian::Query::OP_OR, stories.begin(), stories.end())));
-  const Xapian::MSet reports = enquire.get_mset(0, wanted);
+  Xapian::ValueCountMatchSpy counts(schema::kSlotStoryKey);
+  if (remote) {
+    enquire.add_matchspy(&counts);
+    wanted = kMaxFoldedReports;
+  }
+  const Xapian::MSet reports = enquire.get_mset(0, wanted, db.get_doccount());
+  if (remote) {
+    std::map<std::string, int> per_story;
+    for (auto v = counts.values_begin(); v != counts.values_end(); ++v) {
+      per_story[*v] = static_cast<int>(v.get_termfreq());
+    }
+    for (SearchResult& result : response->results) {
+      auto count = per_story.find(result.document.story_key);
+      result.more_reports = count == per_story.end() ? 0 : count->second - 1;
+    }
+  }
   for (auto r = reports.begin(); r != reports.end(); ++r) {
     ReportValues values = ValuesOf(r, column);
     auto story = by_story.find(values.story);
@@ -250,7 +314,17 @@ absl::Status FillResults(const Xapian::MSet& mset, Xapian::doccount skip,
 
 absl::StatusOr<SearchResponse> SearchOnce(
     const Xapian::Database& db, const std::string& path,
-    std::shared_ptr<const FacetColumn> column, const SearchRequest& request);
+    std::shared_ptr<const FacetColumn> column, const SearchRequest& request,
+    absl::Time start, bool remote);
+
+// Codes a search gets when a shard stops answering (NetworkError,
+// NetworkTimeoutError) or disappears.
+bool MayBeShardFailure(absl::StatusCode code) {
+  return code == absl::StatusCode::kUnavailable ||
+         code == absl::StatusCode::kDeadlineExceeded ||
+         code == absl::StatusCode::kNotFound ||
+         code == absl::StatusCode::kInternal;
+}
 
 }  // namespace
 
@@ -266,12 +340,12 @@ absl::StatusOr<SortOrder> ParseSortOrder(absl::string_view name) {
 absl::StatusOr<std::unique_ptr<Searcher>> Searcher::Open(
     const std::string& path, const SearcherOptions& options) {
   ASSIGN_OR_RETURN(std::unique_ptr<DatabasePool> pool,
-                   DatabasePool::Open(path));
-  // Only a directory is surely one local database (a stub may list remote
-  // shards, which cannot run our spy).
-  std::error_code error;
+                   DatabasePool::Open(path, options.shards));
+  // Only a database directory is surely one local database (a stub may
+  // list remote shards, which cannot run our spy, and a search may combine
+  // any subset of its shards).
   FacetColumnCache::Mode mode = FacetColumnCache::Mode::kOff;
-  if (options.facet_cache && std::filesystem::is_directory(path, error)) {
+  if (options.facet_cache && !pool->sharded()) {
     mode = options.facet_cache_blocking ? FacetColumnCache::Mode::kBlocking
                                         : FacetColumnCache::Mode::kBackground;
   }
@@ -287,20 +361,70 @@ Searcher::~Searcher() = default;
 
 absl::StatusOr<SearchResponse> Searcher::Search(const SearchRequest& request) {
   RETURN_IF_ERROR(ValidateRequest(request));
-  ASSIGN_OR_RETURN(DatabasePool::Lease lease, pool_->Acquire());
-  absl::StatusOr<SearchResponse> response = SearchOnce(
-      lease.db(), pool_->path(), facet_cache_->Get(lease.db()), request);
-  if (response.status().code() == absl::StatusCode::kAborted) {
-    // DatabaseModifiedError: the indexer committed twice while we read.
-    try {
-      lease.db().reopen();
-    } catch (const Xapian::Error& e) {
-      return XapianErrorToStatus(e, "cannot reopen " + pool_->path());
+  const absl::Time start = absl::Now();
+  ShardSelection selection;
+  selection.allow_partial = request.allow_partial;
+  ShardQueryInfo info;
+  if (pool_->sharded()) {
+    // Malformed queries and zones are the search's to report.
+    absl::StatusOr<absl::TimeZone> zone = LoadZone(request.time_zone);
+    absl::StatusOr<ShardQueryInfo> analyzed =
+        zone.ok() ? AnalyzeForShards(request.query,
+                                     {*zone, request.language,
+                                      request.now.value_or(start)})
+                  : ShardQueryInfo{};
+    if (analyzed.ok()) info = *analyzed;
+    if (request.prune_shards) {
+      selection.from = info.from;
+      selection.until = info.until;
     }
-    response = SearchOnce(lease.db(), pool_->path(),
-                          facet_cache_->Get(lease.db()), request);
   }
-  return response;
+  // Retried: once when the indexer committed twice during a search
+  // (DatabaseModifiedError) or a reindex switched the database, and, with
+  // allow_partial, without shards that stopped answering.
+  absl::Status failure;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    absl::StatusOr<DatabasePool::Lease> lease = pool_->Acquire(selection);
+    if (!lease.ok()) {
+      if (lease.status().code() == absl::StatusCode::kAborted && attempt == 0)
+        continue;
+      return lease.status();
+    }
+    std::shared_ptr<const FacetColumn> column =
+        pool_->sharded() ? nullptr : facet_cache_->Get(lease->db());
+    absl::StatusOr<SearchResponse> response = SearchOnce(
+        lease->db(), pool_->path(), std::move(column), request, start,
+        lease->has_remote());
+    if (response.ok()) {
+      response->shards_searched = lease->shards_searched();
+      response->shards_pruned = lease->shards_pruned();
+      response->missing_shards = lease->missing();
+      response->partial = !response->missing_shards.empty();
+      response->warnings = pool_->Warnings();
+      if (info.wildcard && lease->shards_searched() > 1) {
+        response->warnings.push_back(
+            "each shard expands a wildcard with its own statistics (Xapian "
+            "1.4), so its scores and order differ from one database's");
+      }
+      return response;
+    }
+    failure = response.status();
+    if (failure.code() == absl::StatusCode::kAborted && attempt == 0) continue;
+    if (!pool_->sharded() || !MayBeShardFailure(failure.code())) {
+      return failure;
+    }
+    // Which shards failed: those that no longer answer now.
+    const std::vector<std::string> failed =
+        pool_->MarkFailed(*lease, std::string(failure.message()));
+    if (failed.empty()) return failure;
+    if (!request.allow_partial) {
+      return absl::Status(
+          failure.code(),
+          absl::StrCat("shard ", absl::StrJoin(failed, ", "),
+                       " stopped answering: ", failure.message()));
+    }
+  }
+  return failure;
 }
 
 absl::StatusOr<SearchResponse> Searcher::Story(const std::string& key) {
@@ -332,9 +456,13 @@ absl::StatusOr<NewsDocument> Searcher::Document(const std::string& id) {
 }
 
 absl::StatusOr<DatabaseInfo> Searcher::Info() {
-  ASSIGN_OR_RETURN(DatabasePool::Lease lease, pool_->Acquire());
+  ShardSelection all;
+  all.allow_partial = true;  // the health check says what is down
+  ASSIGN_OR_RETURN(DatabasePool::Lease lease, pool_->Acquire(all));
   DatabaseInfo info;
   info.path = pool_->path();
+  info.missing_shards = lease.missing();
+  info.shards = lease.shards_searched() + static_cast<int>(lease.missing().size());
   try {
     info.documents = lease.db().get_doccount();
     const std::string last = lease.db().get_metadata(schema::kLastCommitKey);
@@ -352,8 +480,8 @@ namespace {
 
 absl::StatusOr<SearchResponse> SearchOnce(
     const Xapian::Database& db, const std::string& path,
-    std::shared_ptr<const FacetColumn> column, const SearchRequest& request) {
-  const absl::Time start = absl::Now();
+    std::shared_ptr<const FacetColumn> column, const SearchRequest& request,
+    absl::Time start, bool remote) {
   const absl::Time now = request.now.value_or(start);
   ASSIGN_OR_RETURN(absl::TimeZone zone, LoadZone(request.time_zone));
   const QueryOptions query_options{zone, request.language, now};
@@ -441,7 +569,7 @@ absl::StatusOr<SearchResponse> SearchOnce(
         FillResults(mset, before, query, request, recency, &response));
     if (ties_in_page) OrderTiesInPage(request.offset, &response.results);
     if (request.fold) {
-      AddFoldedReports(db, text_query, mset, column.get(), &response);
+      AddFoldedReports(db, text_query, mset, column.get(), remote, &response);
     }
   } catch (const Xapian::Error& e) {
     return XapianErrorToStatus(e,

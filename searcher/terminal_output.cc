@@ -100,6 +100,15 @@ TerminalMarks TerminalHighlight(bool color) {
 
 std::string FormatForTerminal(const SearchResponse& response, bool color) {
   std::string out;
+  for (const std::string& warning : response.warnings) {
+    absl::StrAppend(&out, "Note: ", warning, "\n");
+  }
+  if (response.partial) {
+    absl::StrAppend(&out, color ? kBold : "",
+                    "Partial results: these shards did not answer: ",
+                    absl::StrJoin(response.missing_shards, "; "),
+                    color ? kReset : "", "\n");
+  }
   if (response.suggestion) {
     absl::StrAppend(&out, "Did you mean: ", color ? kBold : "",
                     *response.suggestion, color ? kReset : "", "?\n");

@@ -11,7 +11,14 @@
 //
 // Errors are absl::Status: kInvalidArgument for a malformed query or request,
 // kNotFound for a missing database or document, kDataLoss for a corrupt
-// database.
+// database, kUnavailable for a shard that is down or does not answer in
+// time (unless the request allows partial results).
+//
+// Sharded databases: `path` may be a Xapian stub listing local and remote
+// (xapian-tcpsrv) shards, such as the time shards newsindex writes; results
+// are those of one database holding every shard's documents, and a query
+// with a date range asks only the shards whose period it can match
+// (database_pool.h, newsearch/shard_stub.h).
 //
 // Thread safety: a Searcher is safe to use from many threads at once, which
 // is the normal case in a server: each call borrows a Xapian::Database handle
@@ -100,6 +107,15 @@ struct SearchRequest {
   // best results found so far, and totals and facets become estimates
   // (total_exact false).
   absl::Duration time_limit = absl::ZeroDuration();
+  // Sharded databases: go on without shards that are down, and say so
+  // (SearchResponse::partial) instead of failing with kUnavailable.
+  bool allow_partial = false;
+  // Sharded databases: a query whose dates rule a time shard out does not
+  // ask it. The same documents match, with the same facets, but BM25's
+  // statistics then come from the shards asked (the query's period), so
+  // scores and order can differ a little from one database's; false asks
+  // every shard, for exactly one database's ranking.
+  bool prune_shards = true;
   int snippet_length = 240;  // characters of a snippet, about; 0: none
   std::string highlight_start = "<mark>";
   std::string highlight_end = "</mark>";
@@ -131,6 +147,16 @@ struct SearchResponse {
   bool explain = false;  // as requested: output shows the score parts
   std::optional<std::string> suggestion;  // did-you-mean, when there is one
   double took_ms = 0;
+  // Sharded databases (a stub): shards asked, and left out by the query's
+  // dates. Partial: results without the shards named in missing_shards,
+  // which were down (only with allow_partial).
+  int shards_searched = 1;
+  int shards_pruned = 0;
+  bool partial = false;
+  std::vector<std::string> missing_shards;
+  // What the results lack whatever the query (a remote first shard: no
+  // suggestions or name variants).
+  std::vector<std::string> warnings;
 };
 
 // A did-you-mean suggestion is looked for when fewer documents than this
@@ -146,10 +172,21 @@ struct DatabaseInfo {
   std::string path;
   int64_t documents = 0;
   std::optional<absl::Time> last_update;  // the indexer's last commit
+  int shards = 1;                           // listed by a stub
+  std::vector<std::string> missing_shards;  // down now
 };
 
 class DatabasePool;
 class FacetColumnCache;
+
+// How a sharded database's shards are reached.
+struct ShardOptions {
+  // Longest wait for a remote shard's answer, and for its connection.
+  absl::Duration remote_timeout = absl::Seconds(10);
+  absl::Duration connect_timeout = absl::Seconds(5);
+  // How long a failed shard is left alone before it is tried again.
+  absl::Duration retry_after = absl::Seconds(2);
+};
 
 struct SearcherOptions {
   // For a database directory, keep the facet values of every document in
@@ -160,6 +197,9 @@ struct SearcherOptions {
   // Build the in-memory facet values in the search that needs them instead
   // (the first search after a commit waits): for tests and one-shot tools.
   bool facet_cache_blocking = false;
+  // Stubs: timeouts of remote shards, and how long a failed shard is left
+  // alone before it is tried again.
+  ShardOptions shards;
 };
 
 class Searcher {

@@ -232,7 +232,17 @@ absl::StatusOr<std::unique_ptr<QuerySystem>> OpenSystem(
       return XapianErrorToStatus(e, absl::StrCat("opening ", options.db));
     }
   }
+  if (!options.dates.empty() && system != "newsearch" &&
+      system != "newsearch-serve") {
+    return absl::InvalidArgumentError("--dates is for newsearch systems");
+  }
   if (system == "newsearch" || system == "newsearch-serve") {
+    std::vector<std::string> dated = queries;
+    if (!options.dates.empty()) {
+      for (std::string& query : dated) {
+        absl::StrAppend(&query, " date:", options.dates);
+      }
+    }
     SearcherOptions searcher_options;
     if (system == "newsearch") {
       searcher_options.facet_cache = false;  // Xapian's value spies
@@ -244,7 +254,8 @@ absl::StatusOr<std::unique_ptr<QuerySystem>> OpenSystem(
     ASSIGN_OR_RETURN(std::unique_ptr<Searcher> searcher,
                      Searcher::Open(options.db, searcher_options));
     return std::unique_ptr<QuerySystem>(
-        new NewsearchSystem(std::move(searcher), queries, options.facets));
+        new NewsearchSystem(std::move(searcher), std::move(dated),
+                            options.facets));
   }
   return absl::InvalidArgumentError(
       absl::StrCat("unknown system '", system,

@@ -41,6 +41,9 @@ struct QueryBenchOptions {
   std::string queries_path;  // one query a line: two words
   bool facets = false;
   int repeat = 10;  // timed passes over all queries, after one warm-up pass
+  // newsearch systems only: "FROM..UNTIL", added to every query as a date:
+  // range (bench/shards, where it prunes time shards).
+  std::string dates;
 };
 
 struct LatencyReport {

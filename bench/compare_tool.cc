@@ -18,10 +18,12 @@
 //       by a blank line; a newline inside a value is followed by '='.
 //   compare_tool query --system newsearch|newsearch-serve|xapian|fts5
 //       --db PATH --queries FILE --facets 0|1 [--repeat N]
+//       [--dates FROM..UNTIL]
 //       Runs every query of FILE (two words a line, as make_queries prints
 //       them) once untimed, then N times (default 10) timed, and prints one
 //       line: system=... facets=... p50_ms=... p99_ms=... mean_ms=...
 //       hits_per_query=... matches_per_query=... (see compare_query.h).
+//       --dates adds date:FROM..UNTIL to every query (newsearch only).
 //
 // Exit status: 0 on success, 1 on an error (message on stderr), 2 for a
 // usage error.
@@ -172,7 +174,9 @@ absl::Status Query(int argc, char** argv) {
   flags.erase("db");
   flags.erase("queries");
   flags.erase("facets");
+  if (flags.count("dates")) options.dates = flags["dates"];
   flags.erase("repeat");
+  flags.erase("dates");
   if (!flags.empty()) return UsageError();
   ASSIGN_OR_RETURN(const LatencyReport report, RunQueryBench(options));
   std::cout << FormatReport(options, report) << std::endl;

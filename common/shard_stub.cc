@@ -192,7 +192,9 @@ std::string StubShard::Describe() const {
       where = absl::StrCat(backend, " ", path);
       break;
     case Type::kRemoteTcp:
-      where = absl::StrCat("remote ", host, ":", port);
+      where = host.find(':') == std::string::npos
+                  ? absl::StrCat("remote ", host, ":", port)
+                  : absl::StrCat("remote [", host, "]:", port);
       break;
     case Type::kRemoteProgram:
       where = absl::StrCat("remote :", program);

@@ -25,8 +25,9 @@ absl::StatusOr<std::unique_ptr<IndexWriter>> IndexWriter::Open(
     }
     ASSIGN_OR_RETURN(
         std::unique_ptr<TimeShards> time,
-        TimeShards::Open(path, existing != ShardBy::kNone ? existing
-                                                          : options.shard_by));
+        TimeShards::Open(path, options.shard_by != ShardBy::kNone
+                                   ? options.shard_by  // checked against it
+                                   : existing));
     IndexWriterOptions time_options = options;
     time_options.shard_by = time->by();
     // Before `time` is moved: arguments are evaluated in no set order.

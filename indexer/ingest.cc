@@ -516,4 +516,52 @@ absl::StatusOr<IngestStats> Ingest(const IngestOptions& options,
   return Ingestor(options, writer, sink).Run();
 }
 
+namespace {
+
+// Appends the prepared records of one news.jsonl stream to `documents`; bad
+// records are reported as in indexing and counted in `skipped`.
+void ReadRecords(std::istream& in, const std::string& name,
+                 const DiagnosticSink& sink,
+                 std::vector<NewsDocument>& documents, int64_t& skipped) {
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    if (absl::StripAsciiWhitespace(line).empty()) continue;
+    absl::StatusOr<NewsDocument> doc = ParseNewsRecord(line);
+    const absl::Status status =
+        doc.ok() ? PrepareDocument(&*doc) : doc.status();
+    if (!status.ok()) {
+      sink({name, number, std::string(status.message())});
+      ++skipped;
+      continue;
+    }
+    documents.push_back(std::move(*doc));
+  }
+}
+
+}  // namespace
+
+std::vector<NewsDocument> ReadPreparedRecords(
+    const std::vector<std::string>& inputs, const DiagnosticSink& sink,
+    int64_t* skipped_out) {
+  int64_t& skipped = *skipped_out;
+  std::vector<NewsDocument> documents;
+  for (const std::string& input : inputs) {
+    if (input == "-") {
+      ReadRecords(std::cin, "<stdin>", sink, documents, skipped);
+      continue;
+    }
+    std::error_code ec;
+    std::ifstream in(input, std::ios::binary);
+    if (!in || std::filesystem::is_directory(input, ec)) {
+      sink({input, 0,
+              in ? "is a directory (learn-topics reads news.jsonl files)"
+                 : absl::StrCat("cannot read: ", std::strerror(errno))});
+      ++skipped;
+      continue;
+    }
+    ReadRecords(in, input, sink, documents, skipped);
+  }
+  return documents;
+}
+
 }  // namespace newsearch

@@ -101,6 +101,13 @@ absl::StatusOr<IngestStats> Ingest(const IngestOptions& options,
                                    IndexWriter& writer,
                                    const DiagnosticSink& sink);
 
+// Every record of news.jsonl files ("-": standard input) through
+// PrepareDocument, in memory (for learn-topics); bad records and unreadable
+// inputs go to `sink` and are counted in `skipped`.
+std::vector<NewsDocument> ReadPreparedRecords(
+    const std::vector<std::string>& inputs, const DiagnosticSink& sink,
+    int64_t* skipped);
+
 }  // namespace newsearch
 
 #endif  // NEWSEARCH_INDEXER_INGEST_H_

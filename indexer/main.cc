@@ -118,7 +118,9 @@ ABSL_FLAG(std::string, from, "",
           "(UTC unless it has an offset)");
 ABSL_FLAG(std::string, shard_by, "",
           "add: a new database cut into time shards, one per 'month' or "
-          "'year' of publication (an existing one keeps its own)");
+          "'year' of publication (an existing one keeps its own); reindex: "
+          "the new generation's layout, 'none' for one database (default: "
+          "as the live one)");
 ABSL_FLAG(std::string, until, "",
           "delete: only documents published at or before this date or time "
           "(the whole day for a date)");
@@ -310,16 +312,6 @@ int RunReindex(std::vector<std::string> inputs) {
   }
   absl::StatusOr<WriterLock> lock = WriterLock::Acquire(options.db);
   if (!lock.ok()) return Fail(std::string(lock.status().message()));
-  const std::optional<int> live = LiveGeneration(options.db);
-  absl::StatusOr<ShardBy> sharded = TimeShards::Detect(
-      live ? GenerationDir(options.db, *live) : options.db);
-  if ((*setup)->writer.shard_by != ShardBy::kNone ||
-      (sharded.ok() && *sharded != ShardBy::kNone)) {
-    return Fail(
-        "reindex does not rebuild time-sharded databases yet; rebuild one "
-        "with add into a new database, or compact a closed period with "
-        "compact-shard");
-  }
   std::unique_ptr<ProgressReporter> progress = MakeProgress("reindex");
   options.ingest = (*setup)->ingest;
   options.ingest.progress = [&](const IngestProgress& p) {
@@ -327,6 +319,13 @@ int RunReindex(std::vector<std::string> inputs) {
   };
   options.writer = (*setup)->writer;
   options.writer.batch_size = BatchSize(/*build=*/true);
+  if (absl::GetFlag(FLAGS_shard_by).empty()) {  // keep the live layout
+    const std::optional<int> live = LiveGeneration(options.db);
+    absl::StatusOr<ShardBy> by = TimeShards::Detect(
+        live ? GenerationDir(options.db, *live) : options.db);
+    if (!by.ok()) return Fail(std::string(by.status().message()));
+    options.writer.shard_by = *by;
+  }
   if ((*setup)->variants) options.variants = &*(*setup)->variants;
   options.compact = absl::GetFlag(FLAGS_compact);
   const DiagnosticSink sink = Report;
@@ -439,55 +438,14 @@ int RunFetch(std::vector<std::string> urls) {
   return stats->failed() > 0 ? kExitSkipped : 0;
 }
 
-// Appends the prepared records of one news.jsonl stream to `documents`; bad
-// records are reported as in indexing and counted in `skipped`.
-void ReadRecords(std::istream& in, const std::string& name,
-                 std::vector<NewsDocument>& documents, int64_t& skipped) {
-  std::string line;
-  for (int number = 1; std::getline(in, line); ++number) {
-    if (absl::StripAsciiWhitespace(line).empty()) continue;
-    absl::StatusOr<NewsDocument> doc = ParseNewsRecord(line);
-    const absl::Status status =
-        doc.ok() ? PrepareDocument(&*doc) : doc.status();
-    if (!status.ok()) {
-      Report({name, number, std::string(status.message())});
-      ++skipped;
-      continue;
-    }
-    documents.push_back(std::move(*doc));
-  }
-}
-
-// The records of news.jsonl files, "-" for standard input.
-std::vector<NewsDocument> ReadAllRecords(const std::vector<std::string>& inputs,
-                                         int64_t& skipped) {
-  std::vector<NewsDocument> documents;
-  for (const std::string& input : inputs) {
-    if (input == "-") {
-      ReadRecords(std::cin, "<stdin>", documents, skipped);
-      continue;
-    }
-    std::error_code ec;
-    std::ifstream in(input, std::ios::binary);
-    if (!in || std::filesystem::is_directory(input, ec)) {
-      Report({input, 0,
-              in ? "is a directory (learn-topics reads news.jsonl files)"
-                 : absl::StrCat("cannot read: ", std::strerror(errno))});
-      ++skipped;
-      continue;
-    }
-    ReadRecords(in, input, documents, skipped);
-  }
-  return documents;
-}
-
 // newsindex learn-topics --model OUT.json INPUT...
 int RunLearnTopics(const std::vector<std::string>& inputs) {
   const std::string path = absl::GetFlag(FLAGS_model);
   if (path.empty()) return Fail("learn-topics needs --model OUT.json");
   if (inputs.empty()) return Fail("learn-topics: no input given");
   int64_t skipped = 0;
-  const std::vector<NewsDocument> documents = ReadAllRecords(inputs, skipped);
+  const std::vector<NewsDocument> documents =
+      ReadPreparedRecords(inputs, Report, &skipped);
   const TopicModel model = TopicModel::Train(documents);
   if (model.label_count() == 0) {
     return Fail("learn-topics: no document has explicit topics to learn from");

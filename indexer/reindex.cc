@@ -9,7 +9,9 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "absl/strings/str_cat.h"
 #include "indexer/db_layout.h"
+#include "newsearch/shard_stub.h"
 #include "newsearch/status_macros.h"
 #include "newsearch/xapian_status.h"
 
@@ -89,10 +91,33 @@ absl::Status CarryMetadata(const std::string& db, IndexWriter& writer) {
   return absl::OkStatus();
 }
 
+// Compacts each database a time-sharded build's stub lists into `to`, and
+// copies the stub (its paths are relative).
+absl::Status CompactTimeShards(const std::string& stub, const std::string& to) {
+  ASSIGN_OR_RETURN(const std::vector<StubShard> shards, ReadStub(stub));
+  std::error_code ec;
+  fs::create_directories(to, ec);
+  try {
+    for (const StubShard& shard : shards) {
+      Xapian::Database(shard.path)
+          .compact(to + "/" + fs::path(shard.path).filename().string());
+    }
+  } catch (const Xapian::Error& e) {
+    return XapianErrorToStatus(e, "cannot compact the shards of " + stub);
+  }
+  fs::copy_file(stub, to + "/XAPIANDB", fs::copy_options::overwrite_existing,
+                ec);
+  if (ec) return absl::UnavailableError("cannot copy " + stub);
+  return absl::OkStatus();
+}
+
 // Compacts a database, or merges a sharded build's shards, into `to`.
 absl::Status Compact(const std::string& from, const std::string& to) {
   std::error_code ec;
   fs::remove_all(to, ec);  // a compaction a crash cut short
+  if (const std::string stub = StubFileOf(from); !stub.empty()) {
+    return CompactTimeShards(stub, to);
+  }
   try {
     Xapian::Database source;
     const int shards = ShardsIn(from);
@@ -112,6 +137,7 @@ absl::StatusOr<IngestStats> Build(const ReindexOptions& options,
                                   const std::string& build,
                                   const std::vector<std::string>& inputs,
                                   const std::string& sources,
+                                  const std::string& build_key,
                                   const DiagnosticSink& sink) {
   // Shards: one per thread, or as many as the build being resumed has.
   IndexWriterOptions writer_options = options.writer;
@@ -121,11 +147,13 @@ absl::StatusOr<IngestStats> Build(const ReindexOptions& options,
   writer_options.shards = existing > 0 ? existing
                           : single     ? 1
                                        : std::max(1, options.ingest.threads);
+  // Time shards write on a thread each already.
+  if (writer_options.shard_by != ShardBy::kNone) writer_options.shards = 1;
   if (writer_options.flush_every == 0)
     writer_options.flush_every = kBuildFlushEvery;
   ASSIGN_OR_RETURN(std::unique_ptr<IndexWriter> writer,
                    IndexWriter::Open(build, writer_options));
-  RETURN_IF_ERROR(writer->SetMetadata(kBuildSourcesKey, sources));
+  RETURN_IF_ERROR(writer->SetMetadata(kBuildSourcesKey, build_key));
   RETURN_IF_ERROR(writer->Commit());
   IngestOptions ingest = options.ingest;
   ingest.inputs = inputs;
@@ -176,7 +204,14 @@ absl::StatusOr<ReindexResult> Reindex(const ReindexOptions& options,
         "nothing to reindex from: give the inputs (the database records "
         "none)");
   }
-  const Plan plan = PlanBuild(options.db, sources);
+  // A build resumes only a build of the same sources and layout.
+  const std::string build_key =
+      options.writer.shard_by == ShardBy::kNone
+          ? sources
+          : absl::StrCat(sources, "\n# time shards: ",
+                         options.writer.shard_by == ShardBy::kYear ? "year"
+                                                                   : "month");
+  const Plan plan = PlanBuild(options.db, build_key);
   const std::optional<int> live = LiveGeneration(options.db);
   if (live && *live == plan.generation) {
     return absl::InternalError("the new generation would be the live one");
@@ -189,12 +224,13 @@ absl::StatusOr<ReindexResult> Reindex(const ReindexOptions& options,
   const std::string build = BuildDir(options.db, plan.generation);
   const std::string target = GenerationDir(options.db, plan.generation);
   ASSIGN_OR_RETURN(result.stats, Build(options, build, RecordedSources(sources),
-                                       sources, sink));
+                                       sources, build_key, sink));
   if (result.stats.stopped) {
     result.stopped = true;
     return result;
   }
-  // Shards must be merged; a single database may be used as it is.
+  // Hash shards must be merged; a single database or time shards may be
+  // used as they are.
   if (options.compact || ShardsIn(build) > 0) {
     const absl::Time start = absl::Now();
     RETURN_IF_ERROR(Compact(build, target));

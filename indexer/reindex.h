@@ -12,6 +12,10 @@
 // .stop) or killed, a rebuild leaves its committed batches in
 // news.db.N.build and the live database untouched; the next Reindex with
 // the same sources resumes it. The caller holds the WriterLock.
+//
+// With options.writer.shard_by, the new generation is time-sharded
+// (time_shards.h), each shard compacted on its own; so a database can be
+// cut into time shards, or merged back into one (kNone), by a reindex.
 #ifndef NEWSEARCH_INDEXER_REINDEX_H_
 #define NEWSEARCH_INDEXER_REINDEX_H_
 

@@ -50,7 +50,8 @@ absl::StatusOr<std::unique_ptr<TimeShards>> TimeShards::Open(
     return absl::InvalidArgumentError("time shards need a period");
   }
   std::error_code ec;
-  if (std::filesystem::exists(dir + "/iamglass", ec)) {
+  if (std::filesystem::exists(dir + "/iamglass", ec) ||
+      std::filesystem::exists(dir + "/shard0", ec)) {
     return absl::InvalidArgumentError(absl::StrCat(
         dir, " is one database, not time-sharded: shard_by applies to a new "
              "database"));

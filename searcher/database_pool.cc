@@ -192,6 +192,7 @@ absl::StatusOr<DatabasePool::Lease> DatabasePool::Acquire(
     if (now.inode != 0 && !(now == identity_)) {
       identity_ = now;
       ++generation_;
+      stub_ = !StubFileOf(path_).empty();
       absl::Status loaded = LoadShards();  // old handles are of no more use
       if (!loaded.ok()) return loaded;
     }

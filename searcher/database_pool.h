@@ -35,6 +35,7 @@
 #include <sys/types.h>
 #include <xapian.h>
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -108,6 +109,7 @@ class DatabasePool {
   const std::string& path() const { return path_; }
   // Whether the path is a stub: shards may be pruned or missing, and the
   // facet column (one local database only) does not apply.
+  // (A reindex can switch the path between the two layouts.)
   bool sharded() const { return stub_; }
   // Said of every search on this database (a remote lexicon: no spelling
   // suggestions or name variants).
@@ -145,7 +147,7 @@ class DatabasePool {
   void Release(Lease& lease);
 
   const std::string path_;
-  const bool stub_;
+  std::atomic<bool> stub_;  // set again (under mu_) when the path switches
   const ShardOptions options_;
   std::mutex mu_;
   Identity identity_;        // guarded by mu_

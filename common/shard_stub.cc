@@ -1,5 +1,6 @@
 #include "newsearch/shard_stub.h"
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -282,6 +283,17 @@ std::string FormatStub(ShardBy by, const std::vector<ShardPeriod>& periods) {
     absl::StrAppend(&text, kPeriodComment, name, "\nglass ", name, "\n");
   }
   return text;
+}
+
+void RaiseOpenFileLimit() {
+  static const bool kRaised = [] {
+    struct rlimit limit;
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return false;
+    if (limit.rlim_cur >= limit.rlim_max) return true;
+    limit.rlim_cur = limit.rlim_max;
+    return setrlimit(RLIMIT_NOFILE, &limit) == 0;
+  }();
+  (void)kRaised;
 }
 
 std::string StubFileOf(const std::string& path) {

@@ -49,6 +49,7 @@ absl::StatusOr<std::unique_ptr<TimeShards>> TimeShards::Open(
   if (by == ShardBy::kNone) {
     return absl::InvalidArgumentError("time shards need a period");
   }
+  RaiseOpenFileLimit();
   std::error_code ec;
   if (std::filesystem::exists(dir + "/iamglass", ec) ||
       std::filesystem::exists(dir + "/shard0", ec)) {

@@ -40,6 +40,7 @@ absl::StatusOr<std::unique_ptr<DatabasePool>> DatabasePool::Open(
     const std::string& path, const ShardOptions& options) {
   const Identity identity = Stat(path);
   const bool stub = !StubFileOf(path).empty();
+  if (stub) RaiseOpenFileLimit();
   std::unique_ptr<DatabasePool> pool(new DatabasePool(path, stub, options));
   pool->identity_ = identity;
   std::lock_guard<std::mutex> lock(pool->mu_);

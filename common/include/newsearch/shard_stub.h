@@ -105,6 +105,11 @@ std::string FormatStub(ShardBy by, const std::vector<ShardPeriod>& periods);
 // or nothing).
 std::string StubFileOf(const std::string& path);
 
+// Raises this process's soft limit on open files to its hard limit, once:
+// each open glass shard holds several files, per writer and per concurrent
+// search, so a few hundred monthly shards pass the usual soft limit of 1024.
+void RaiseOpenFileLimit();
+
 }  // namespace newsearch
 
 #endif  // NEWSEARCH_SHARD_STUB_H_

@@ -284,10 +284,6 @@ absl::Status FillResults(const Xapian::MSet& mset, Xapian::doccount skip,
                          const SearchRequest& request, const Recency& recency,
                          SearchResponse* response) {
   const SnippetMaker snippets(query, request);
-  // Remote shards send the page's documents in one exchange, not one each.
-  if (skip < mset.size()) {
-    mset.fetch(mset[skip], mset.end());
-  }
   for (Xapian::doccount i = skip;
        i < mset.size() &&
        i - skip < static_cast<Xapian::doccount>(request.limit);

@@ -87,12 +87,26 @@ absl::StatusOr<std::unique_ptr<TimeShards>> TimeShards::Open(
       }
       RETURN_IF_ERROR(shards->AddShard(shard.periods[0].Name()));
     }
-    shards->stub_stale_ = existing == ShardBy::kNone;
+    // A shard created by a run that died between committing it and
+    // rewriting the stub: listed again now.
+    const size_t listed_count = shards->shards_.size();
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+      const std::string name = entry.path().filename().string();
+      absl::StatusOr<ShardPeriod> period = ParsePeriod(name);
+      if (!period.ok() || period->kind == ShardPeriod::Kind::kLexicon ||
+          !std::filesystem::exists(entry.path() / "iamglass", ec)) {
+        continue;
+      }
+      bool known = false;
+      for (const Shard& shard : shards->shards_) known |= shard.name == name;
+      if (!known) RETURN_IF_ERROR(shards->AddShard(name));
+    }
     if (existing == ShardBy::kNone) {
       shards->lexicon_.set_metadata(kShardByKey, ShardByName(by));
       shards->lexicon_.commit();
+    }
+    if (existing == ShardBy::kNone || shards->shards_.size() != listed_count) {
       RETURN_IF_ERROR(shards->WriteStub());
-      shards->stub_stale_ = false;
     }
     shards->BuildSnapshot();
     return shards;

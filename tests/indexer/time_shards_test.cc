@@ -361,6 +361,37 @@ TEST(TimeShardsOpenTest, NoneKeepsWritingMonthShards) {
   EXPECT_EQ(Xapian::Database(dir).get_doccount(), 2u);
 }
 
+// A run that died after committing a new shard but before rewriting the
+// stub leaves the shard unlisted; the next writer lists it again, and a
+// re-dated document is found there.
+TEST(TimeShardsOpenTest, UnlistedShardIsListedAgain) {
+  const std::string dir = Build({Doc("a", "1987-03-05T11:31:00Z")});
+  {
+    auto writer = OpenWriter(dir, {});
+    ASSERT_NE(writer, nullptr);
+    ASSERT_THAT(writer->Add(Doc("b", "1987-05-05T11:31:00Z")), IsOk());
+    ASSERT_THAT(writer->Commit(), IsOk());
+  }
+  // The stub as it was before 1987-05 existed.
+  const std::string stub = dir + "/XAPIANDB";
+  testing::WriteFile(stub, FormatStub(ShardBy::kMonth,
+                                      {*ParsePeriod("1987-03")}));
+  ASSERT_THAT(StubShards(dir), ElementsAre("lexicon", "1987-03"));
+  {
+    auto writer = OpenWriter(dir, {});
+    ASSERT_NE(writer, nullptr);
+    EXPECT_THAT(StubShards(dir), ElementsAre("lexicon", "1987-03", "1987-05"));
+    EXPECT_EQ(writer->doc_count(), 2u);
+    absl::StatusOr<IndexWriter::Outcome> moved =
+        writer->Add(Doc("b", "1987-03-09T11:31:00Z"));
+    ASSERT_THAT(moved, IsOk());
+    EXPECT_EQ(*moved, IndexWriter::Outcome::kReplaced);
+    ASSERT_THAT(writer->Commit(), IsOk());
+  }
+  EXPECT_FALSE(Has(dir, "1987-05", "b"));
+  EXPECT_TRUE(Has(dir, "1987-03", "b"));
+}
+
 TEST(TimeShardsOpenTest, PlainDatabaseIsNotTimeSharded) {
   const std::string dir = Build({Doc("a", "1987-03-05T11:31:00Z")}, {});
   EXPECT_THAT(IndexWriter::Open(dir, ByMonth()),

@@ -131,19 +131,31 @@ void WeightedTerms(const Xapian::Query& query, std::set<std::string>* terms) {
   }
 }
 
+// The text query's term statistics, for MSet::snippet and the recency
+// scale, the same for one database and for any shards of it: the MSet of a
+// probe (no document ranked) with BoolWeight, so that every query term
+// weighs the same in choosing a snippet's passage. A term's weight in an
+// MSet is its largest contribution, summed over the shards that hold it
+// (Xapian 1.4), so with BM25 the passages chosen from shards differed.
+Xapian::MSet QueryStats(const Xapian::Database& db,
+                        const Xapian::Query& query) {
+  Xapian::Enquire probe(db);
+  probe.set_query(query);
+  probe.set_weighting_scheme(Xapian::BoolWeight());
+  return probe.get_mset(0, 0);
+}
+
 // An upper bound of the query's BM25 score from collection statistics alone
 // (each weighted term's idf, with its wdf unbounded), the same for one
 // database and for any shards of it; Xapian's get_max_possible() uses each
 // shard's own wdf and length bounds, so it is not. With BM25Weight's
 // defaults (k1 = 1, k3 = 1) a term weighs at most 2 log(tw), tw its idf
-// ratio as BM25Weight::init() adjusts it.
-double TextScoreBound(const Xapian::Database& db, const Xapian::Query& query) {
+// ratio as BM25Weight::init() adjusts it. `stats`: QueryStats(db, query).
+double TextScoreBound(const Xapian::Database& db, const Xapian::Query& query,
+                      const Xapian::MSet& stats) {
   std::set<std::string> terms;
   WeightedTerms(query, &terms);
   if (terms.empty()) return 0;
-  Xapian::Enquire probe(db);  // gathers every shard's term statistics
-  probe.set_query(query);
-  const Xapian::MSet stats = probe.get_mset(0, 0);
   const double documents = db.get_doccount();
   double bound = 0;
   for (const std::string& term : terms) {
@@ -161,13 +173,13 @@ double TextScoreBound(const Xapian::Database& db, const Xapian::Query& query) {
 // no weight (only filters, or none) is ranked by recency alone (scale 1).
 Recency AddRecency(const Xapian::Database& db, const SearchRequest& request,
                    absl::Time now, std::shared_ptr<const FacetColumn> column,
-                   Xapian::Query* query) {
+                   const Xapian::MSet& stats, Xapian::Query* query) {
   Recency recency;
   recency.options = {now, request.half_life, request.recency_weight};
   if (request.sort != SortOrder::kHybrid || request.recency_weight <= 0) {
     return recency;
   }
-  const double bound = TextScoreBound(db, *query);
+  const double bound = TextScoreBound(db, *query, stats);
   recency.scale = bound > 0 ? bound : 1.0;
   Xapian::Query boost =
       RecencyBoostQuery(recency.options, recency.scale, std::move(column));
@@ -279,7 +291,9 @@ void AddFoldedReports(const Xapian::Database& db, const Xapian::Query& query,
 }
 
 // The results of the MSet's items from `skip` on, at most request.limit.
-absl::Status FillResults(const Xapian::MSet& mset, Xapian::doccount skip,
+// `stats`: QueryStats() of `query`, for the snippets.
+absl::Status FillResults(const Xapian::MSet& mset, const Xapian::MSet& stats,
+                         Xapian::doccount skip,
                          const Xapian::Query& query,
                          const SearchRequest& request, const Recency& recency,
                          SearchResponse* response) {
@@ -304,7 +318,7 @@ absl::Status FillResults(const Xapian::MSet& mset, Xapian::doccount skip,
     }
     result.relevance_score = result.score - result.recency_score;
     if (request.snippet_length > 0) {
-      result.snippet = snippets.Best(mset, doc);
+      result.snippet = snippets.Best(stats, doc);
     }
     result.document = std::move(doc);
     response->results.push_back(std::move(result));
@@ -503,7 +517,14 @@ absl::StatusOr<SearchResponse> SearchOnce(
   response.explain = request.explain;
   try {
     const Xapian::Query text_query = query;
-    const Recency recency = AddRecency(db, request, now, column, &query);
+    // One probe serves the recency scale and the snippets.
+    Xapian::MSet stats;
+    if ((request.snippet_length > 0 && request.limit > 0) ||
+        (request.sort == SortOrder::kHybrid && request.recency_weight > 0)) {
+      stats = QueryStats(db, query);
+    }
+    const Recency recency =
+        AddRecency(db, request, now, column, stats, &query);
     Xapian::Enquire enquire(db);
     enquire.set_query(query);
     // Unfolded, equal scores are ordered newest first among the page itself;
@@ -566,7 +587,7 @@ absl::StatusOr<SearchResponse> SearchOnce(
       ties_in_page = false;
     }
     RETURN_IF_ERROR(
-        FillResults(mset, before, query, request, recency, &response));
+        FillResults(mset, stats, before, query, request, recency, &response));
     if (ties_in_page) OrderTiesInPage(request.offset, &response.results);
     if (request.fold) {
       AddFoldedReports(db, text_query, mset, column.get(), remote, &response);

@@ -179,6 +179,7 @@ void ExpectSameResponse(const SearchResponse& want, const SearchResponse& got) {
         << w.document.id;
     EXPECT_EQ(g.more_reports, w.more_reports) << w.document.id;
     EXPECT_EQ(g.outlets, w.outlets) << w.document.id;
+    EXPECT_EQ(g.snippet, w.snippet) << w.document.id;
   }
   ExpectSameFacets(want.facets, got.facets);
 }

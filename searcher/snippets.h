@@ -6,6 +6,10 @@
 //   SnippetMaker snippets(enquire_query, request);
 //   result.snippet = snippets.Best(mset, document);
 //
+// The MSet's term weights rank the passages; the searcher passes a
+// BoolWeight probe's, in which every query term weighs the same, the same
+// for one database and any shards of it.
+//
 // MSet::snippet stems every word of the text to compare it with the query's
 // stems, which made stemming a tenth of a faceted search's time; a word
 // whose first letter starts no query term cannot match, so it is not

@@ -90,11 +90,15 @@ absl::StatusOr<ShardBy> ParseShardBy(absl::string_view name) {
 
 std::string ShardPeriod::Name() const {
   const absl::CivilSecond start = absl::ToCivilSecond(begin, absl::UTCTimeZone());
+  const int64_t year = start.year();
+  const std::string year_name = year >= 0 && year <= 9999
+                                    ? absl::StrFormat("%04d", year)
+                                    : absl::StrFormat("%+d", year);
   switch (kind) {
     case Kind::kMonth:
-      return absl::StrFormat("%04d-%02d", start.year(), start.month());
+      return absl::StrFormat("%s-%02d", year_name, start.month());
     case Kind::kYear:
-      return absl::StrFormat("%04d", start.year());
+      return year_name;
     case Kind::kUndated:
       return "undated";
     case Kind::kLexicon:
@@ -131,20 +135,37 @@ absl::StatusOr<ShardPeriod> ParsePeriod(absl::string_view name) {
     period.kind = ShardPeriod::Kind::kLexicon;
     return period;
   }
-  int year = 0, month = 0;
-  const auto digits = [](absl::string_view s) {
-    return !s.empty() &&
-           std::all_of(s.begin(), s.end(), [](char c) { return absl::ascii_isdigit(static_cast<unsigned char>(c)); });
+  // Four digits, or a sign and digits for years outside 0 to 9999 (ISO
+  // 8601's expanded form), as YearName() writes them: RFC 3339 dates have
+  // four digits, but the date parser takes more.
+  const auto is_year = [](absl::string_view s) {
+    const bool sign = !s.empty() && (s[0] == '+' || s[0] == '-');
+    const absl::string_view digits = sign ? s.substr(1) : s;
+    return (sign ? !digits.empty() && digits.size() <= 9 : digits.size() == 4) &&
+           std::all_of(digits.begin(), digits.end(), [](char c) {
+             return absl::ascii_isdigit(static_cast<unsigned char>(c));
+           });
   };
-  if (name.size() == 4 && digits(name) && absl::SimpleAtoi(name, &year)) {
+  // Only the one way Name() writes a year: +987 is 0987.
+  const auto canonical = [](absl::string_view s, int year) {
+    return s[0] == '+' ? year > 9999 : s[0] == '-' ? year < 0 : true;
+  };
+  int year = 0, month = 0;
+  if (is_year(name) && absl::SimpleAtoi(name, &year) &&
+      canonical(name, year)) {
     period.kind = ShardPeriod::Kind::kYear;
     period.begin = absl::FromCivil(absl::CivilYear(year), absl::UTCTimeZone());
     period.end = absl::FromCivil(absl::CivilYear(year + 1), absl::UTCTimeZone());
     return period;
   }
-  if (name.size() == 7 && name[4] == '-' && digits(name.substr(0, 4)) &&
-      digits(name.substr(5)) && absl::SimpleAtoi(name.substr(0, 4), &year) &&
-      absl::SimpleAtoi(name.substr(5), &month) && month >= 1 && month <= 12) {
+  const size_t dash = name.size() >= 3 ? name.size() - 3 : 0;
+  if (dash > 0 && name[dash] == '-' && is_year(name.substr(0, dash)) &&
+      absl::ascii_isdigit(static_cast<unsigned char>(name[dash + 1])) &&
+      absl::ascii_isdigit(static_cast<unsigned char>(name[dash + 2])) &&
+      absl::SimpleAtoi(name.substr(0, dash), &year) &&
+      canonical(name, year) &&
+      absl::SimpleAtoi(name.substr(dash + 1), &month) && month >= 1 &&
+      month <= 12) {
     const absl::CivilMonth civil(year, month);
     period.kind = ShardPeriod::Kind::kMonth;
     period.begin = absl::FromCivil(civil, absl::UTCTimeZone());

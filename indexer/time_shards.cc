@@ -2,12 +2,15 @@
 
 #include <fcntl.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
+#include <sstream>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -21,6 +24,24 @@ constexpr char kLexicon[] = "lexicon";
 
 const char* ShardByName(ShardBy by) {
   return by == ShardBy::kYear ? "year" : "month";
+}
+
+// Replaces `path` with `text` whole: written to a temporary file, synced,
+// renamed over it. A reader sees the old text or the new, never a part.
+absl::Status WriteFileAtomically(const std::string& path,
+                                 const std::string& text) {
+  const std::string temporary = path + ".tmp";
+  FILE* out = std::fopen(temporary.c_str(), "w");
+  bool written = out != nullptr &&
+                 std::fwrite(text.data(), 1, text.size(), out) == text.size() &&
+                 std::fflush(out) == 0 && ::fsync(::fileno(out)) == 0;
+  if (out != nullptr && std::fclose(out) != 0) written = false;
+  if (!written || std::rename(temporary.c_str(), path.c_str()) != 0) {
+    std::remove(temporary.c_str());
+    return absl::UnavailableError(
+        absl::StrCat("cannot write ", path, ": ", std::strerror(errno)));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -182,20 +203,8 @@ absl::Status TimeShards::WriteStub() const {
             [](const ShardPeriod& a, const ShardPeriod& b) {
               return a.Name() < b.Name();  // undated last
             });
-  const std::string stub = absl::StrCat(dir_, "/XAPIANDB");
-  const std::string temporary = stub + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::trunc);
-    out << FormatStub(by_, periods);
-    out.close();
-    if (!out) {
-      return absl::UnavailableError(absl::StrCat("cannot write ", temporary));
-    }
-  }
-  if (std::rename(temporary.c_str(), stub.c_str()) != 0) {
-    return absl::UnavailableError(absl::StrCat("cannot write ", stub));
-  }
-  return absl::OkStatus();
+  return WriteFileAtomically(absl::StrCat(dir_, "/XAPIANDB"),
+                             FormatStub(by_, periods));
 }
 
 void TimeShards::BuildSnapshot() {
@@ -239,14 +248,11 @@ int64_t DirectoryBytes(const std::string& dir) {
 // watch it open every shard afresh (database_pool.h).
 absl::Status Rewrite(const std::string& file) {
   std::ifstream in(file);
-  const std::string text((std::istreambuf_iterator<char>(in)),
-                         std::istreambuf_iterator<char>());
-  const std::string temporary = file + ".tmp";
-  std::ofstream(temporary, std::ios::trunc) << text;
-  if (std::rename(temporary.c_str(), file.c_str()) != 0) {
-    return absl::UnavailableError(absl::StrCat("cannot rewrite ", file));
+  std::ostringstream text;
+  if (!in || !(text << in.rdbuf()) || text.str().empty()) {
+    return absl::UnavailableError(absl::StrCat("cannot read ", file));
   }
-  return absl::OkStatus();
+  return WriteFileAtomically(file, text.str());
 }
 
 }  // namespace

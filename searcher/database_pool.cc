@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -10,6 +11,9 @@
 
 namespace newsearch {
 namespace {
+
+// The longest a check of a failed remote shard waits.
+constexpr absl::Duration kProbeTimeout = absl::Seconds(1);
 
 int Milliseconds(absl::Duration d) {
   return static_cast<int>(absl::ToInt64Milliseconds(d));
@@ -44,12 +48,13 @@ absl::StatusOr<std::unique_ptr<DatabasePool>> DatabasePool::Open(
   std::unique_ptr<DatabasePool> pool(new DatabasePool(path, stub, options));
   pool->identity_ = identity;
   std::lock_guard<std::mutex> lock(pool->mu_);
-  absl::Status loaded = pool->LoadShards();
-  if (!loaded.ok()) return loaded;
+  absl::StatusOr<std::vector<Shard>> shards = ReadShards(path, stub);
+  if (!shards.ok()) return shards.status();
+  pool->shards_ = std::move(*shards);
   if (!stub) {
     // A single database is opened now, so that a bad path fails at once.
     absl::StatusOr<std::unique_ptr<Xapian::Database>> db =
-        pool->OpenShard(pool->shards_[0].spec);
+        pool->OpenShard(pool->shards_[0].spec, options);
     if (!db.ok()) return db.status();
     pool->shards_[0].free.push_back(std::move(*db));
   }
@@ -62,19 +67,20 @@ DatabasePool::DatabasePool(std::string path, bool stub,
 
 DatabasePool::~DatabasePool() = default;
 
-absl::Status DatabasePool::LoadShards() {
-  shards_.clear();
-  if (!stub_) {
+absl::StatusOr<std::vector<DatabasePool::Shard>> DatabasePool::ReadShards(
+    const std::string& path, bool stub) {
+  std::vector<Shard> shards;
+  if (!stub) {
     Shard shard;
     shard.spec.backend = "auto";
-    shard.spec.path = path_;
-    shards_.push_back(std::move(shard));
-    return absl::OkStatus();
+    shard.spec.path = path;
+    shards.push_back(std::move(shard));
+    return shards;
   }
-  const std::string file = StubFileOf(path_);
+  const std::string file = StubFileOf(path);
   if (file.empty()) {
     return absl::NotFoundError(
-        absl::StrCat("cannot open database '", path_, "': no stub file"));
+        absl::StrCat("cannot open database '", path, "': no stub file"));
   }
   absl::StatusOr<std::vector<StubShard>> specs = ReadStub(file);
   if (!specs.ok()) return specs.status();
@@ -85,13 +91,13 @@ absl::Status DatabasePool::LoadShards() {
   for (StubShard& spec : *specs) {
     Shard shard;
     shard.spec = std::move(spec);
-    shards_.push_back(std::move(shard));
+    shards.push_back(std::move(shard));
   }
-  return absl::OkStatus();
+  return shards;
 }
 
 absl::StatusOr<std::unique_ptr<Xapian::Database>> DatabasePool::OpenShard(
-    const StubShard& spec) const {
+    const StubShard& spec, const ShardOptions& options) const {
   try {
     switch (spec.type) {
       case StubShard::Type::kLocal: {
@@ -102,11 +108,11 @@ absl::StatusOr<std::unique_ptr<Xapian::Database>> DatabasePool::OpenShard(
       }
       case StubShard::Type::kRemoteTcp:
         return std::make_unique<Xapian::Database>(Xapian::Remote::open(
-            spec.host, spec.port, Milliseconds(options_.remote_timeout),
-            Milliseconds(options_.connect_timeout)));
+            spec.host, spec.port, Milliseconds(options.remote_timeout),
+            Milliseconds(options.connect_timeout)));
       case StubShard::Type::kRemoteProgram:
         return std::make_unique<Xapian::Database>(Xapian::Remote::open(
-            spec.program, spec.args, Milliseconds(options_.remote_timeout)));
+            spec.program, spec.args, Milliseconds(options.remote_timeout)));
     }
   } catch (const Xapian::Error& e) {
     if (!stub_) {
@@ -135,6 +141,7 @@ absl::Status DatabasePool::Borrow(size_t shard, bool path_present,
                                   Lease* lease) {
   std::unique_ptr<Xapian::Database> db;
   StubShard spec;
+  bool was_down = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (lease->generation_ != generation_) {
@@ -142,13 +149,15 @@ absl::Status DatabasePool::Borrow(size_t shard, bool path_present,
     }
     Shard& s = shards_[shard];
     spec = s.spec;
+    was_down = !s.error.empty();
     if (!s.free.empty()) {
       db = std::move(s.free.back());
       s.free.pop_back();
     }
   }
   if (db == nullptr) {
-    absl::StatusOr<std::unique_ptr<Xapian::Database>> opened = OpenShard(spec);
+    absl::StatusOr<std::unique_ptr<Xapian::Database>> opened =
+        OpenShard(spec, options_);
     if (!opened.ok()) {
       if (stub_) MarkDown(shard, lease->generation_, std::string(opened.status().message()));
       return opened.status();
@@ -178,6 +187,13 @@ absl::Status DatabasePool::Borrow(size_t shard, bool path_present,
   }
   lease->handles_.push_back({shard, std::move(db)});
   if (spec.type != StubShard::Type::kLocal) lease->remote_ = true;
+  if (was_down) {  // back
+    std::lock_guard<std::mutex> lock(mu_);
+    if (lease->generation_ == generation_) {
+      shards_[shard].error.clear();
+      shards_[shard].down_until = absl::InfinitePast();
+    }
+  }
   return absl::OkStatus();
 }
 
@@ -191,11 +207,15 @@ absl::StatusOr<DatabasePool::Lease> DatabasePool::Acquire(
     // Nothing at the path (inode 0) is a moment of a switch (newsindex
     // turning an old-layout directory into a symlink): keep the handles.
     if (now.inode != 0 && !(now == identity_)) {
+      // A stub that cannot be read is an error for every search until it
+      // is fixed; the shards it replaces are not used meanwhile.
+      const bool stub = !StubFileOf(path_).empty();
+      absl::StatusOr<std::vector<Shard>> shards = ReadShards(path_, stub);
+      if (!shards.ok()) return shards.status();
       identity_ = now;
       ++generation_;
-      stub_ = !StubFileOf(path_).empty();
-      absl::Status loaded = LoadShards();  // old handles are of no more use
-      if (!loaded.ok()) return loaded;
+      stub_ = stub;
+      shards_ = std::move(*shards);  // old handles are of no more use
     }
     lease.generation_ = generation_;
     const absl::Time clock = absl::Now();
@@ -214,13 +234,22 @@ absl::StatusOr<DatabasePool::Lease> DatabasePool::Acquire(
         lease.missing_.push_back(shard.spec.Describe());
         continue;
       }
+      if (!shard.error.empty()) {
+        // Down, and due to be tried again: by this search alone, while the
+        // others still count it down.
+        shards_[i].down_until = clock + options_.retry_after;
+      }
       wanted.push_back(i);
     }
   }
   for (size_t i : wanted) {
     absl::Status borrowed = Borrow(i, now.inode != 0, &lease);
     if (borrowed.ok()) continue;
-    if (!stub_ || !selection.allow_partial) return borrowed;
+    // Aborted: switched meanwhile; the search starts again.
+    if (borrowed.code() == absl::StatusCode::kAborted || !stub_ ||
+        !selection.allow_partial) {
+      return borrowed;
+    }
     std::lock_guard<std::mutex> lock(mu_);
     if (i < shards_.size()) lease.missing_.push_back(shards_[i].spec.Describe());
   }
@@ -235,27 +264,43 @@ std::vector<std::string> DatabasePool::MarkFailed(Lease& lease,
   std::vector<std::string> failed;
   if (!stub_) return failed;
   for (Lease::Handle& handle : lease.handles_) {
-    try {
-      handle.db->reopen();  // for a remote shard, a round trip
-      continue;
-    } catch (const Xapian::Error&) {
-    }
-    std::string description;
+    StubShard spec;
     {
       std::lock_guard<std::mutex> lock(mu_);
-      if (lease.generation_ == generation_ && handle.shard < shards_.size()) {
-        description = shards_[handle.shard].spec.Describe();
-      }
+      if (lease.generation_ != generation_ || handle.shard >= shards_.size())
+        continue;
+      spec = shards_[handle.shard].spec;
     }
+    if (Answers(spec, *handle.db)) continue;
+    const std::string description = spec.Describe();
     MarkDown(handle.shard, lease.generation_,
              absl::StrCat("shard ", description, " is unavailable: ", error));
     handle.db.reset();
-    if (!description.empty()) failed.push_back(std::move(description));
+    failed.push_back(description);
   }
   return failed;
 }
 
+bool DatabasePool::Answers(const StubShard& spec,
+                           Xapian::Database& handle) const {
+  try {
+    if (spec.type == StubShard::Type::kLocal) {
+      handle.reopen();  // reads the revision file by path
+      return true;
+    }
+    // Not the handle that failed: after a timeout, it would first wait for
+    // the answer it missed. A new connection, with short timeouts.
+    ShardOptions probe = options_;
+    probe.remote_timeout = std::min(probe.remote_timeout, kProbeTimeout);
+    probe.connect_timeout = std::min(probe.connect_timeout, kProbeTimeout);
+    return OpenShard(spec, probe).ok();
+  } catch (const Xapian::Error&) {
+    return false;
+  }
+}
+
 std::vector<std::string> DatabasePool::Warnings() {
+  if (!stub_) return {};
   std::lock_guard<std::mutex> lock(mu_);
   if (!stub_ || shards_.empty() ||
       shards_[0].spec.type == StubShard::Type::kLocal) {

@@ -18,8 +18,10 @@
 // their search on the old database and are then dropped.
 //
 // Shards that fail (cannot be opened, stop answering, time out) are down
-// for `retry_after`, then tried again: a shard that comes back is used
-// without a restart. By default a search that needs a down shard fails with
+// for `retry_after`, then tried again (by one search, while the others
+// still count it down): a shard that comes back is used without a restart.
+// A stub that cannot be read is an error for every search until it is
+// fixed. By default a search that needs a down shard fails with
 // kUnavailable naming it; with allow_partial it goes on without it, and the
 // lease names what is missing.
 //
@@ -136,10 +138,14 @@ class DatabasePool {
   static Identity Stat(const std::string& path);
 
   DatabasePool(std::string path, bool stub, const ShardOptions& options);
-  // (Re)reads the shard list: the stub's lines, or the path alone.
-  absl::Status LoadShards();
+  // The shard list: a stub's lines, or the path alone.
+  static absl::StatusOr<std::vector<Shard>> ReadShards(const std::string& path,
+                                                       bool stub);
   absl::StatusOr<std::unique_ptr<Xapian::Database>> OpenShard(
-      const StubShard& spec) const;
+      const StubShard& spec, const ShardOptions& options) const;
+  // Whether a shard whose search failed still answers: a local one is
+  // reopened, a remote one connected to anew (at most a second).
+  bool Answers(const StubShard& spec, Xapian::Database& handle) const;
   // Takes a handle of `shard` for `lease`, opening or reopening it; on
   // failure marks the shard down.
   absl::Status Borrow(size_t shard, bool path_present, Lease* lease);

@@ -211,13 +211,14 @@ void HttpServer::Route() {
     if (!request.ok()) return SendStatus(res, request.status());
     request->time_limit = options_.request_timeout;
     request->allow_partial = request->allow_partial || options_.allow_partial;
+    request->prune_shards = request->prune_shards && options_.prune_shards;
     absl::StatusOr<SearchResponse> response = searcher_->Search(*request);
     if (!response.ok()) return SendStatus(res, response.status());
     res.set_content(SearchResponseToJson(*response), kJson);
   });
   server_->Get(R"(/api/story/([^/]+))", [this](const Request& req,
                                                Response& res) {
-    absl::StatusOr<SearchResponse> response = searcher_->Story(req.matches[1]);
+    absl::StatusOr<SearchResponse> response = searcher_->Story(req.matches[1], options_.allow_partial);
     if (!response.ok()) return SendStatus(res, response.status());
     res.set_content(SearchResponseToJson(*response), kJson);
   });

@@ -56,6 +56,9 @@ struct ServerOptions {
   // Every search may go on without shards that are down (see
   // SearchRequest::allow_partial); else only those asking allow_partial=1.
   bool allow_partial = false;
+  // False: no search leaves out time shards by its dates (for exactly one
+  // database's BM25 statistics); else as each request says (default on).
+  bool prune_shards = true;
   // Receives one line per request; unset: standard error.
   std::function<void(const std::string&)> log;
 };

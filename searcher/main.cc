@@ -220,6 +220,7 @@ absl::StatusOr<ServerOptions> ServerOptionsFromFlags() {
   options.cors_origins =
       absl::StrSplit(absl::GetFlag(FLAGS_cors_origin), ',', absl::SkipEmpty());
   options.allow_partial = absl::GetFlag(FLAGS_allow_partial);
+  options.prune_shards = absl::GetFlag(FLAGS_prune_shards);
   return options;
 }
 

@@ -35,6 +35,10 @@ struct DateLog {
     absl::Time until = absl::InfiniteFuture();
   };
   std::vector<Span> spans;
+  // Each span's query, by Query::get_description(), which names the slot
+  // and bounds: how a value query found in the parsed tree is matched to
+  // its span (1.4 has no accessor for them).
+  std::vector<std::string> descriptions;
 };
 
 absl::Time WholeSeconds(absl::Time t) {
@@ -44,15 +48,19 @@ absl::Time WholeSeconds(absl::Time t) {
 // `query` (a value query on kSlotPublished), noted in `log` when there is one.
 Xapian::Query Logged(DateLog* log, Xapian::Query::op op, absl::Time lower,
                      absl::Time upper) {
+  Xapian::Query query = op == Xapian::Query::OP_VALUE_GE
+                            ? ValueQuery(op, lower)
+                        : op == Xapian::Query::OP_VALUE_LE
+                            ? ValueQuery(op, upper)
+                            : SpanQuery(lower, upper);
   if (log != nullptr) {
     DateLog::Span span;
     if (op != Xapian::Query::OP_VALUE_LE) span.from = WholeSeconds(lower);
     if (op != Xapian::Query::OP_VALUE_GE) span.until = WholeSeconds(upper);
     log->spans.push_back(span);
+    log->descriptions.push_back(query.get_description());
   }
-  if (op == Xapian::Query::OP_VALUE_GE) return ValueQuery(op, lower);
-  if (op == Xapian::Query::OP_VALUE_LE) return ValueQuery(op, upper);
-  return SpanQuery(lower, upper);
+  return query;
 }
 
 DateSpan SpanOrThrow(const std::string& text, const QueryOptions& options) {
@@ -308,22 +316,30 @@ bool HasWildcard(const Xapian::Query& query) {
 }
 
 // The span every match of `query` is published in, when its date filters
-// restrict all of it; a leaf value query stands for `hull`, the span of all
-// the parse's date filters (BuildQuery makes value queries of dates only).
-std::optional<Span> RequiredSpan(const Xapian::Query& query, const Span& hull) {
+// restrict all of it. A value query (BuildQuery makes them of dates only)
+// stands for its own span, found in `log`; failing that, for `hull`, the
+// span of all the parse's date filters.
+std::optional<Span> RequiredSpan(const Xapian::Query& query, const DateLog& log,
+                                 const Span& hull) {
   const size_t n = query.get_num_subqueries();
   switch (query.get_type()) {
     case Xapian::Query::OP_VALUE_RANGE:
     case Xapian::Query::OP_VALUE_GE:
-    case Xapian::Query::OP_VALUE_LE:
+    case Xapian::Query::OP_VALUE_LE: {
+      const std::string description = query.get_description();
+      for (size_t i = 0; i < log.descriptions.size(); ++i) {
+        if (log.descriptions[i] == description) return log.spans[i];
+      }
       return hull;
+    }
     case Xapian::Query::OP_AND:
     case Xapian::Query::OP_FILTER:
     case Xapian::Query::OP_NEAR:
     case Xapian::Query::OP_PHRASE: {
       std::optional<Span> all;  // the intersection
       for (size_t i = 0; i < n; ++i) {
-        const std::optional<Span> sub = RequiredSpan(query.get_subquery(i), hull);
+        const std::optional<Span> sub =
+            RequiredSpan(query.get_subquery(i), log, hull);
         if (!sub) continue;
         if (!all) all = sub;
         all->from = std::max(all->from, sub->from);
@@ -335,16 +351,22 @@ std::optional<Span> RequiredSpan(const Xapian::Query& query, const Span& hull) {
     case Xapian::Query::OP_AND_MAYBE:
     case Xapian::Query::OP_SCALE_WEIGHT:
       if (n == 0) return std::nullopt;
-      return RequiredSpan(query.get_subquery(0), hull);
+      return RequiredSpan(query.get_subquery(0), log, hull);
     case Xapian::Query::OP_OR:
     case Xapian::Query::OP_XOR:
     case Xapian::Query::OP_SYNONYM:
     case Xapian::Query::OP_ELITE_SET:
     case Xapian::Query::OP_MAX: {
+      std::optional<Span> any;  // the union, when every part is bounded
       for (size_t i = 0; i < n; ++i) {
-        if (!RequiredSpan(query.get_subquery(i), hull)) return std::nullopt;
+        const std::optional<Span> sub =
+            RequiredSpan(query.get_subquery(i), log, hull);
+        if (!sub) return std::nullopt;
+        if (!any) any = sub;
+        any->from = std::min(any->from, sub->from);
+        any->until = std::max(any->until, sub->until);
       }
-      return n > 0 ? std::optional<Span>(hull) : std::nullopt;
+      return any;
     }
     default:
       return std::nullopt;
@@ -369,7 +391,7 @@ absl::StatusOr<ShardQueryInfo> AnalyzeForShards(const std::string& query,
       hull.from = std::min(hull.from, span.from);
       hull.until = std::max(hull.until, span.until);
     }
-    const std::optional<Span> required = RequiredSpan(parsed, hull);
+    const std::optional<Span> required = RequiredSpan(parsed, log, hull);
     if (required && required->from != absl::InfinitePast()) {
       info.from = required->from;
     }

@@ -393,14 +393,15 @@ absl::StatusOr<SearchResponse> Searcher::Search(const SearchRequest& request) {
       selection.until = info.until;
     }
   }
-  // Retried: once when the indexer committed twice during a search
+  // Retried, up to twice: when the indexer committed twice during a search
   // (DatabaseModifiedError) or a reindex switched the database, and, with
   // allow_partial, without shards that stopped answering.
   absl::Status failure;
   for (int attempt = 0; attempt < 3; ++attempt) {
+    const bool last = attempt == 2;
     absl::StatusOr<DatabasePool::Lease> lease = pool_->Acquire(selection);
     if (!lease.ok()) {
-      if (lease.status().code() == absl::StatusCode::kAborted && attempt == 0)
+      if (lease.status().code() == absl::StatusCode::kAborted && !last)
         continue;
       return lease.status();
     }
@@ -423,7 +424,7 @@ absl::StatusOr<SearchResponse> Searcher::Search(const SearchRequest& request) {
       return response;
     }
     failure = response.status();
-    if (failure.code() == absl::StatusCode::kAborted && attempt == 0) continue;
+    if (failure.code() == absl::StatusCode::kAborted && !last) continue;
     if (!pool_->sharded() || !MayBeShardFailure(failure.code())) {
       return failure;
     }
@@ -441,8 +442,10 @@ absl::StatusOr<SearchResponse> Searcher::Search(const SearchRequest& request) {
   return failure;
 }
 
-absl::StatusOr<SearchResponse> Searcher::Story(const std::string& key) {
+absl::StatusOr<SearchResponse> Searcher::Story(const std::string& key,
+                                               bool allow_partial) {
   SearchRequest request;
+  request.allow_partial = allow_partial;
   request.query = absl::StrCat("story:", key);
   request.fold = false;
   request.sort = SortOrder::kOldest;
@@ -455,12 +458,19 @@ absl::StatusOr<SearchResponse> Searcher::Story(const std::string& key) {
 }
 
 absl::StatusOr<NewsDocument> Searcher::Document(const std::string& id) {
-  ASSIGN_OR_RETURN(DatabasePool::Lease lease, pool_->Acquire());
+  ShardSelection any;
+  any.allow_partial = true;  // the document may be in a shard that answers
+  ASSIGN_OR_RETURN(DatabasePool::Lease lease, pool_->Acquire(any));
   try {
     Xapian::Database& db = lease.db();
     const std::string term = schema::IdTerm(id);
     Xapian::PostingIterator it = db.postlist_begin(term);
     if (it == db.postlist_end(term)) {
+      if (!lease.missing().empty()) {
+        return absl::UnavailableError(absl::StrCat(
+            "no document '", id, "' in the shards that answered; down: ",
+            absl::StrJoin(lease.missing(), ", ")));
+      }
       return absl::NotFoundError(absl::StrCat("no document '", id, "'"));
     }
     return DecodeDocData(db.get_document(*it).get_data());

@@ -385,5 +385,28 @@ TEST(StubFileOfTest, DatabasesAndNothingAreNotStubs) {
   EXPECT_EQ(StubFileOf(""), "");
 }
 
+// The date parser takes years past 9999 (and a store may hold them): their
+// periods are named in ISO 8601's expanded form, and read back, so that no
+// shard is left out of the stub; +987 is not another name of 0987.
+TEST(PeriodOfTest, YearsPastFourDigitsRoundTrip) {
+  const absl::Time far = absl::FromCivil(absl::CivilSecond(12025, 1, 15, 0, 0, 0),
+                                         absl::UTCTimeZone());
+  for (ShardBy by : {ShardBy::kMonth, ShardBy::kYear}) {
+    const ShardPeriod period = PeriodOf(by, far);
+    EXPECT_EQ(period.Name(), by == ShardBy::kMonth ? "+12025-01" : "+12025");
+    absl::StatusOr<ShardPeriod> parsed = ParsePeriod(period.Name());
+    ASSERT_THAT(parsed, IsOk()) << period.Name();
+    EXPECT_EQ(parsed->begin, period.begin);
+    EXPECT_EQ(parsed->end, period.end);
+  }
+  EXPECT_EQ(PeriodOf(ShardBy::kYear, absl::FromCivil(absl::CivilYear(987),
+                                                     absl::UTCTimeZone()))
+                .Name(),
+            "0987");
+  EXPECT_THAT(ParsePeriod("+987"), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(ParsePeriod("+0987-01"),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
 }  // namespace
 }  // namespace newsearch

@@ -75,6 +75,10 @@ class FeedServer {
  public:
   FeedServer() {
     Routes();
+    // httplib holds a worker per kept-alive connection, and slow.html
+    // sleeps in one: with its default 8 workers, a loaded machine left
+    // huge.html waiting past the fetch timeout (seen in CI-like runs).
+    server_.new_task_queue = [] { return new httplib::ThreadPool(32); };
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
     while (!server_.is_running()) std::this_thread::yield();

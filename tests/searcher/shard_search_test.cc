@@ -3,6 +3,8 @@
 // remote one nobody serves).
 #include <algorithm>
 #include <cmath>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <set>
 #include <string>
@@ -51,9 +53,15 @@ TEST(AnalyzeForShardsTest, BoundsAndWildcards) {
       // Dates that do not restrict the whole query.
       {"oil OR date:1987-03-01", none, none, false},
       {"oil NOT date:1987-03-01", none, none, false},
-      // QueryParser ORs filters of one prefix: their hull.
-      {"date:1987-03-01..1987-03-05 date:1987-03-10", Utc(1987, 3, 1),
-       Utc(1987, 3, 10, 23, 59, 59), false},
+      // QueryParser ORs filters of one prefix (date:X date:Y): their
+      // union; since: and until: AND, as do a date: filter and a date:
+      // range: their intersection (here empty: nothing can match).
+      {"date:1987-03-10 date:1987-03-12", Utc(1987, 3, 10),
+       Utc(1987, 3, 12, 23, 59, 59), false},
+      {"oil since:1987-04-01 until:1987-04-30", Utc(1987, 4, 1),
+       Utc(1987, 4, 30, 23, 59, 59), false},
+      {"date:1987-03-01..1987-03-05 date:1987-03-10", Utc(1987, 3, 10),
+       Utc(1987, 3, 5, 23, 59, 59), false},
       {"sale*", none, none, true},
       {"oil prices", none, none, false},
   };
@@ -442,6 +450,34 @@ TEST_F(ShardFaultTest, MissingLocalShardFailsOrIsLeftOutThenComesBack) {
   EXPECT_THAT(after->missing_shards, IsEmpty());
   EXPECT_EQ(after->total, before->total);
   EXPECT_EQ(Ids(*after), Ids(*before));
+}
+
+// A stub edited into something unreadable is an error naming its line for
+// every search, not an empty answer; fixed, it is read again.
+TEST_F(ShardFaultTest, BadStubEditIsAnErrorUntilFixed) {
+  absl::StatusOr<std::unique_ptr<Searcher>> searcher =
+      Searcher::Open(dir_, options_);
+  ASSERT_THAT(searcher, IsOk());
+  absl::StatusOr<SearchResponse> before = Search(**searcher, "oil", false);
+  ASSERT_THAT(before, IsOk());
+  const std::string stub = dir_ + "/XAPIANDB";
+  std::ifstream in(stub);
+  const std::string good((std::istreambuf_iterator<char>(in)),
+                         std::istreambuf_iterator<char>());
+  ASSERT_FALSE(good.empty());
+  const std::string bad = stub + ".bad";
+  testing::WriteFile(bad, good + "remote 10.0.0.2:70O1\n");
+  ASSERT_EQ(std::rename(bad.c_str(), stub.c_str()), 0);
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_THAT(Search(**searcher, "oil", true),
+                StatusIs(absl::StatusCode::kInvalidArgument,
+                         HasSubstr("XAPIANDB:")));
+  }
+  testing::WriteFile(bad, good);
+  ASSERT_EQ(std::rename(bad.c_str(), stub.c_str()), 0);
+  absl::StatusOr<SearchResponse> after = Search(**searcher, "oil", false);
+  ASSERT_THAT(after, IsOk());
+  EXPECT_EQ(after->total, before->total);
 }
 
 TEST_F(ShardFaultTest, RemoteFirstShardThatIsDown) {

@@ -27,8 +27,8 @@
 // Consistency: each call first brings its handle up to the latest commit, so
 // it sees what the indexer has committed, never a half-written batch (Xapian
 // commits are atomic). If the indexer commits twice during one search
-// (Xapian's DatabaseModifiedError), the search is retried once on the new
-// state. When the path is a symlink or stub file that a batch reindex
+// (Xapian's DatabaseModifiedError), the search is retried on the new state
+// (up to twice). When the path is a symlink or stub file that a batch reindex
 // switches to a new database, the next call opens the new one; searches
 // already running finish on the old one.
 #ifndef NEWSEARCH_SEARCHER_H_
@@ -213,9 +213,13 @@ class Searcher {
 
   // Every report of a story in time order, oldest first (its timeline), as
   // `newsearch --story KEY` lists it; kNotFound for an unknown key.
-  absl::StatusOr<SearchResponse> Story(const std::string& key);
+  // `allow_partial` as in SearchRequest.
+  absl::StatusOr<SearchResponse> Story(const std::string& key,
+                                       bool allow_partial = false);
 
-  // The stored document with this id; kNotFound if there is none.
+  // The stored document with this id; kNotFound if there is none. Sharded:
+  // shards that are down are skipped, and if the document is in none of
+  // the others, kUnavailable names them.
   absl::StatusOr<NewsDocument> Document(const std::string& id);
 
   absl::StatusOr<DatabaseInfo> Info();

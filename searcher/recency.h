@@ -46,6 +46,13 @@ Xapian::Query RecencyBoostQuery(
     const RecencyOptions& options, double scale,
     std::shared_ptr<const FacetColumn> column = nullptr);
 
+// An upper bound of `query`'s BM25 score from collection statistics alone
+// (each weighted term's idf, with its wdf unbounded): the scale, the same
+// for one database and for any shards of it. `stats`: QueryStats(db, query)
+// (snippets.h).
+double TextScoreBound(const Xapian::Database& db, const Xapian::Query& query,
+                      const Xapian::MSet& stats);
+
 // The boost a document published at `published` gets from that query (what
 // --explain shows as the recency part).
 double RecencyBoost(const RecencyOptions& options, double scale,

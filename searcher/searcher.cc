@@ -1,8 +1,6 @@
 #include "newsearch/searcher.h"
 
 #include <algorithm>
-#include <cmath>
-#include <set>
 #include <limits>
 #include <map>
 #include <utility>
@@ -113,60 +111,6 @@ struct Recency {
   RecencyOptions options;
   double scale = 0;  // 0: no boost
 };
-
-// The weighted terms of a query: not those of filters (the right side of
-// OP_FILTER, OP_AND_NOT) nor wildcards, which expand at match time.
-void WeightedTerms(const Xapian::Query& query, std::set<std::string>* terms) {
-  const size_t n = query.get_num_subqueries();
-  switch (query.get_type()) {
-    case Xapian::Query::LEAF_TERM:
-      terms->insert(*query.get_unique_terms_begin());
-      return;
-    case Xapian::Query::OP_FILTER:
-    case Xapian::Query::OP_AND_NOT:
-      if (n > 0) WeightedTerms(query.get_subquery(0), terms);
-      return;
-    default:
-      for (size_t i = 0; i < n; ++i) WeightedTerms(query.get_subquery(i), terms);
-  }
-}
-
-// The text query's term statistics, for MSet::snippet and the recency
-// scale, the same for one database and for any shards of it: the MSet of a
-// probe (no document ranked) with BoolWeight, so that every query term
-// weighs the same in choosing a snippet's passage. A term's weight in an
-// MSet is its largest contribution, summed over the shards that hold it
-// (Xapian 1.4), so with BM25 the passages chosen from shards differed.
-Xapian::MSet QueryStats(const Xapian::Database& db,
-                        const Xapian::Query& query) {
-  Xapian::Enquire probe(db);
-  probe.set_query(query);
-  probe.set_weighting_scheme(Xapian::BoolWeight());
-  return probe.get_mset(0, 0);
-}
-
-// An upper bound of the query's BM25 score from collection statistics alone
-// (each weighted term's idf, with its wdf unbounded), the same for one
-// database and for any shards of it; Xapian's get_max_possible() uses each
-// shard's own wdf and length bounds, so it is not. With BM25Weight's
-// defaults (k1 = 1, k3 = 1) a term weighs at most 2 log(tw), tw its idf
-// ratio as BM25Weight::init() adjusts it. `stats`: QueryStats(db, query).
-double TextScoreBound(const Xapian::Database& db, const Xapian::Query& query,
-                      const Xapian::MSet& stats) {
-  std::set<std::string> terms;
-  WeightedTerms(query, &terms);
-  if (terms.empty()) return 0;
-  const double documents = db.get_doccount();
-  double bound = 0;
-  for (const std::string& term : terms) {
-    const double n = stats.get_termfreq(term);
-    if (n == 0) continue;
-    double tw = (documents - n + 0.5) / (n + 0.5);
-    if (tw < 2) tw = tw * 0.5 + 1;
-    bound += 2 * std::log(tw);
-  }
-  return bound;
-}
 
 // Adds the recency boost to `query` for hybrid ranking. The boost is scaled
 // by an upper bound of the query's BM25 score (TextScoreBound); a query with

@@ -96,4 +96,18 @@ std::string SnippetMaker::Best(const Xapian::MSet& mset,
   return best;
 }
 
+// The text query's term statistics, for MSet::snippet and the recency
+// scale, the same for one database and for any shards of it: the MSet of a
+// probe (no document ranked) with BoolWeight, so that every query term
+// weighs the same in choosing a snippet's passage. A term's weight in an
+// MSet is its largest contribution, summed over the shards that hold it
+// (Xapian 1.4), so with BM25 the passages chosen from shards differed.
+Xapian::MSet QueryStats(const Xapian::Database& db,
+                        const Xapian::Query& query) {
+  Xapian::Enquire probe(db);
+  probe.set_query(query);
+  probe.set_weighting_scheme(Xapian::BoolWeight());
+  return probe.get_mset(0, 0);
+}
+
 }  // namespace newsearch

@@ -29,6 +29,11 @@
 
 namespace newsearch {
 
+// The text query's term statistics, for SnippetMaker::Best and the recency
+// scale (recency.h), the same for one database and for any shards of it: a
+// BoolWeight probe's MSet, in which every query term weighs the same.
+Xapian::MSet QueryStats(const Xapian::Database& db, const Xapian::Query& query);
+
 class SnippetMaker {
  public:
   // `query`: the query the MSet was matched with.

@@ -8,7 +8,7 @@
 //   boost(b) = weight * scale * 2^(-age(b) / half_life),
 //   age(b)   = now - min(end of b, now)   (never negative)
 // where scale is an upper bound of the text query's BM25 weight from
-// collection statistics alone (searcher.cc, TextScoreBound: the same for one
+// collection statistics alone (TextScoreBound below: the same for one
 // database and for shards of it), so that the same weight means the same for
 // short and long queries: weight 0.5 lets a fresh document gain at most half
 // of what the best possible text match scores. Buckets are UTC hours when the

@@ -1,10 +1,14 @@
 #include "newsearch/dates.h"
 
+#include <sys/stat.h>
+
+#include <cstdlib>
 #include <optional>
 #include <string>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
 
 namespace newsearch {
@@ -26,6 +30,29 @@ bool HasUtcOffset(absl::string_view s) {
   return pos != absl::string_view::npos && pos > 10;
 }
 
+// RFC 3339 years have four digits (0000-9999); absl would also read "-001"
+// or "10000", whose keys (DayKey...) no longer sort as strings.
+bool HasFourDigitYear(absl::string_view s) {
+  return s.size() >= 5 && absl::ascii_isdigit(s[0]) &&
+         absl::ascii_isdigit(s[1]) && absl::ascii_isdigit(s[2]) &&
+         absl::ascii_isdigit(s[3]) && s[4] == '-';
+}
+
+// The instants an index can hold: years 0000 to 9999 in UTC, so that the
+// keys stay four-digit and a UTC offset cannot push a date out of them.
+constexpr int64_t kFirstUnixSecond = -62167219200;  // 0000-01-01T00:00:00Z
+constexpr int64_t kLastUnixSecond = 253402300799;   // 9999-12-31T23:59:59Z
+
+absl::StatusOr<Timestamp> InRange(absl::string_view text, Timestamp t) {
+  if (t.time < absl::FromUnixSeconds(kFirstUnixSecond) ||
+      t.time >= absl::FromUnixSeconds(kLastUnixSecond + 1)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "date '", text,
+        "' is outside 0000-01-01T00:00:00Z..9999-12-31T23:59:59Z"));
+  }
+  return t;
+}
+
 absl::Time NextInstant(const Timestamp& t) {
   switch (t.precision) {
     case TimePrecision::kDay:
@@ -44,9 +71,14 @@ absl::StatusOr<Timestamp> ParseTimestamp(absl::string_view text) {
   const std::string s = CanonicalSeparator(text);
   absl::Time t;
   std::string err;
+  if (!HasFourDigitYear(s)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unparseable date '", text,
+                     "': expected a four-digit year (0000-9999)"));
+  }
   if (s.size() == 10) {
     if (absl::ParseTime("%Y-%m-%d", s, absl::UTCTimeZone(), &t, &err)) {
-      return Timestamp{t, TimePrecision::kDay};
+      return InRange(text, Timestamp{t, TimePrecision::kDay});
     }
     return absl::InvalidArgumentError(
         absl::StrCat("unparseable date '", text, "': expected YYYY-MM-DD"));
@@ -57,11 +89,14 @@ absl::StatusOr<Timestamp> ParseTimestamp(absl::string_view text) {
         "': expected RFC 3339 with a UTC offset (2025-12-21T00:01:00+01:00) "
         "or a date (2025-12-21)"));
   }
+  // A leap second (23:59:60) is read as the first second after it, as
+  // absl (and POSIX time) do; fractions of a second, however many digits,
+  // are kept to absl's precision and dropped from what is stored.
   if (absl::ParseTime("%Y-%m-%d%ET%H:%M:%E*S%Ez", s, &t, &err)) {
-    return Timestamp{t, TimePrecision::kSecond};
+    return InRange(text, Timestamp{t, TimePrecision::kSecond});
   }
   if (absl::ParseTime("%Y-%m-%d%ET%H:%M%Ez", s, &t, &err)) {
-    return Timestamp{t, TimePrecision::kMinute};
+    return InRange(text, Timestamp{t, TimePrecision::kMinute});
   }
   return absl::InvalidArgumentError(
       absl::StrCat("unparseable date '", text, "': expected RFC 3339 such as ",
@@ -69,10 +104,12 @@ absl::StatusOr<Timestamp> ParseTimestamp(absl::string_view text) {
 }
 
 std::string FormatTimestamp(const Timestamp& t) {
+  const absl::CivilSecond c = absl::ToCivilSecond(t.time, absl::UTCTimeZone());
   if (t.precision == TimePrecision::kDay) {
-    return absl::FormatTime("%Y-%m-%d", t.time, absl::UTCTimeZone());
+    return absl::StrFormat("%04d-%02d-%02d", c.year(), c.month(), c.day());
   }
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t.time, absl::UTCTimeZone());
+  return absl::StrFormat("%04d-%02d-%02dT%02d:%02d:%02dZ", c.year(), c.month(),
+                         c.day(), c.hour(), c.minute(), c.second());
 }
 
 absl::Time StoredInstant(const Timestamp& t) {
@@ -80,22 +117,57 @@ absl::Time StoredInstant(const Timestamp& t) {
   return t.time;
 }
 
+// Zero-padded by hand: absl's %Y writes year 5 as "5", and keys must keep
+// their width to sort (and be cut) as strings.
 std::string DayKey(absl::Time t) {
-  return absl::FormatTime("%Y%m%d", t, absl::UTCTimeZone());
+  const absl::CivilSecond c = absl::ToCivilSecond(t, absl::UTCTimeZone());
+  return absl::StrFormat("%04d%02d%02d", c.year(), c.month(), c.day());
 }
 std::string MonthKey(absl::Time t) {
-  return absl::FormatTime("%Y%m", t, absl::UTCTimeZone());
+  const absl::CivilSecond c = absl::ToCivilSecond(t, absl::UTCTimeZone());
+  return absl::StrFormat("%04d%02d", c.year(), c.month());
 }
 std::string YearKey(absl::Time t) {
-  return absl::FormatTime("%Y", t, absl::UTCTimeZone());
+  const absl::CivilSecond c = absl::ToCivilSecond(t, absl::UTCTimeZone());
+  return absl::StrFormat("%04d", c.year());
 }
 std::string HourKey(absl::Time t) {
-  return absl::FormatTime("%Y%m%d%H", t, absl::UTCTimeZone());
+  const absl::CivilSecond c = absl::ToCivilSecond(t, absl::UTCTimeZone());
+  return absl::StrFormat("%04d%02d%02d%02d", c.year(), c.month(), c.day(),
+                         c.hour());
 }
+
+namespace {
+
+// Whether `name` can be a zone of the system's tz database: spelt as IANA
+// names are ("Europe/Paris", "Etc/GMT+5"; no "..", no absolute path) and
+// present as a file. absl would open any path it is given, and caches every
+// name it is asked for, loaded or not, for the life of the process: a
+// server reading zones from requests would grow without bound.
+bool IsInstalledZone(absl::string_view name) {
+  if (name == "UTC") return true;  // absl's own, no file needed
+  if (name.empty() || name.size() > 64 || name[0] == '/') return false;
+  for (const char c : name) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) &&
+        c != '/' && c != '_' && c != '-' && c != '+') {
+      return false;
+    }
+  }
+  const char* const dir = std::getenv("TZDIR");  // as absl looks for zones
+  struct stat info;
+  return stat(absl::StrCat(dir != nullptr && *dir != '\0'
+                               ? dir : "/usr/share/zoneinfo",
+                           "/", name).c_str(),
+              &info) == 0 &&
+         S_ISREG(info.st_mode);
+}
+
+}  // namespace
 
 absl::StatusOr<absl::TimeZone> LoadZone(absl::string_view name) {
   absl::TimeZone zone;
-  if (!absl::LoadTimeZone(std::string(name), &zone)) {
+  if (!IsInstalledZone(name) ||
+      !absl::LoadTimeZone(std::string(name), &zone)) {
     return absl::InvalidArgumentError(absl::StrCat("unknown time zone '", name,
                                                    "' (use an IANA name such ",
                                                    "as Europe/Paris or UTC)"));
@@ -114,7 +186,8 @@ absl::StatusOr<absl::Time> ParseRangeBound(absl::string_view text,
   } else {
     // Civil times resolve in `zone`, so day boundaries follow its DST rules.
     absl::CivilSecond civil;
-    if (!absl::ParseLenientCivilTime(s, &civil) || s.size() < 10) {
+    if (!HasFourDigitYear(s) || !absl::ParseLenientCivilTime(s, &civil) ||
+        s.size() < 10) {
       return absl::InvalidArgumentError(absl::StrCat(
           "bad date '", text, "': expected YYYY-MM-DD[THH[:MM[:SS]]]"));
     }
@@ -151,9 +224,9 @@ std::optional<absl::Duration> RelativeSpan(absl::string_view text) {
     case 'h':
       return absl::Hours(n);
     case 'd':
-      return absl::Hours(24 * n);
+      return absl::Hours(int64_t{24} * n);
     case 'w':
-      return absl::Hours(24 * 7 * n);
+      return absl::Hours(int64_t{24} * 7 * n);
     default:
       return std::nullopt;
   }

@@ -105,7 +105,9 @@ absl::StatusOr<NewsDocument> DecodeDocData(absl::string_view data) {
   const size_t newline = data.find('\n');
   const absl::string_view object = data.substr(0, newline);
   rapidjson::Document json;
-  json.Parse(object.data(), object.size());
+  // Iterative: the data may come from a remote shard; deep nesting must
+  // not overflow the stack.
+  json.Parse<rapidjson::kParseIterativeFlag>(object.data(), object.size());
   if (json.HasParseError() || !json.IsObject()) {
     return absl::DataLossError("document data is not a JSON object");
   }

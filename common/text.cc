@@ -25,6 +25,45 @@ size_t FirstInvalidUtf8(absl::string_view text) {
   return absl::string_view::npos;
 }
 
+std::string RepairUtf8(absl::string_view text, size_t* replaced) {
+  size_t count = 0;
+  std::string out;
+  size_t bad = FirstInvalidUtf8(text);
+  if (bad == absl::string_view::npos) {
+    out.assign(text.data(), text.size());
+  } else {
+    out.reserve(text.size() + 16);
+    out.append(text.data(), bad);
+    const auto* s = reinterpret_cast<const uint8_t*>(text.data());
+    const int32_t length = static_cast<int32_t>(text.size());
+    int32_t i = static_cast<int32_t>(bad);
+    while (i < length) {
+      const int32_t start = i;
+      UChar32 c;
+      U8_NEXT(s, i, length, c);
+      if (c <= 0) {
+        out.append("\xEF\xBF\xBD");  // U+FFFD
+        ++count;
+      } else {
+        out.append(text.data() + start, i - start);
+      }
+    }
+  }
+  if (replaced != nullptr) *replaced = count;
+  return out;
+}
+
+size_t Utf8PrefixLength(absl::string_view text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return text.size();
+  size_t keep = max_bytes;
+  // text[keep] is the first byte dropped: back off while it continues a
+  // sequence (10xxxxxx), so the cut falls before that sequence's lead byte.
+  while (keep > 0 && (static_cast<unsigned char>(text[keep]) & 0xC0) == 0x80) {
+    --keep;
+  }
+  return keep;
+}
+
 bool IsValidUtf8(absl::string_view text) {
   return FirstInvalidUtf8(text) == absl::string_view::npos;
 }

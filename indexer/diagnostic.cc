@@ -5,8 +5,9 @@
 namespace newsearch {
 
 std::string Diagnostic::ToString() const {
-  if (line > 0) return absl::StrCat(file, ":", line, ": error: ", message);
-  return absl::StrCat(file, ": error: ", message);
+  const char* kind = warning ? "warning" : "error";
+  if (line > 0) return absl::StrCat(file, ":", line, ": ", kind, ": ", message);
+  return absl::StrCat(file, ": ", kind, ": ", message);
 }
 
 }  // namespace newsearch

@@ -14,6 +14,7 @@
 #include "indexer/feed.h"
 #include "indexer/identity.h"
 #include "indexer/ingest.h"
+#include "indexer/record_limits.h"
 #include "newsearch/doc_data.h"
 #include "newsearch/status_macros.h"
 #include "newsearch/text.h"
@@ -128,11 +129,11 @@ class FetchRun {
       if (!seen.insert(url).second) continue;
       requests.push_back(RequestFor(url, writer_.GetMetadata(kFeedKey + url)));
     }
-    fetcher_.FetchAll(requests, [this](FetchResult r) { OnFeed(std::move(r)); });
+    fetcher_.FetchAll(requests, [this](const FetchResult& r) { OnFeed(r); });
     return absl::OkStatus();
   }
 
-  void OnFeed(FetchResult r) {
+  void OnFeed(const FetchResult& r) {
     if (!r.status.ok()) {
       Report(r.url, std::string(r.status.message()));
       ++stats_.feeds_failed;
@@ -176,13 +177,13 @@ class FetchRun {
       }
     }
     absl::Status status = absl::OkStatus();
-    fetcher_.FetchAll(requests, [&](FetchResult r) {
-      if (status.ok() && !Stopping()) status = OnPage(std::move(r));
+    fetcher_.FetchAll(requests, [&](const FetchResult& r) {
+      if (status.ok() && !Stopping()) status = OnPage(r);
     });
     return status;
   }
 
-  absl::Status OnPage(FetchResult r) {
+  absl::Status OnPage(const FetchResult& r) {
     PendingItem& pending = items_[by_url_.at(r.url)];
     if (!r.status.ok()) {
       Report(r.url, std::string(r.status.message()));
@@ -214,6 +215,14 @@ class FetchRun {
   }
 
   absl::Status IndexDocument(NewsDocument doc, PendingItem& pending) {
+    // The same per-record limits as news.jsonl (record_limits.h): a page
+    // or feed item can be as hostile as a line.
+    std::vector<std::string> warnings;
+    ApplyRecordLimits(&doc, &warnings);
+    for (std::string& warning : warnings) {
+      sink_(Diagnostic{doc.url.empty() ? feeds_[pending.feed].url : doc.url,
+                       0, std::move(warning), /*warning=*/true});
+    }
     const NewsDocument as_fetched = doc;
     absl::Status prepared = PrepareDocument(&doc);
     if (!prepared.ok()) {

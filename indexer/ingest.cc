@@ -12,7 +12,6 @@
 #include <map>
 #include <mutex>
 #include <optional>
-#include <sstream>
 #include <system_error>
 #include <thread>
 
@@ -24,6 +23,7 @@
 #include "absl/time/clock.h"
 #include "indexer/identity.h"
 #include "indexer/news_record.h"
+#include "indexer/record_limits.h"
 #include "newsearch/status_macros.h"
 
 namespace newsearch {
@@ -50,6 +50,7 @@ struct Work {
   std::string text;
   std::optional<NewsDocument> doc;
   int line = 0;
+  std::string error;  // found while reading: reported in input order
 };
 
 // A prepared record, or why it was skipped.
@@ -57,6 +58,7 @@ struct Prepared {
   std::optional<PreparedDocument> prepared;
   std::string error;
   int line = 0;
+  std::vector<std::string> warnings;  // what was repaired or cut
 };
 
 // The records of one file handed out together, with where they came from.
@@ -91,8 +93,14 @@ class RecordPreparer {
   Prepared One(Work work) {
     Prepared out;
     out.line = work.line;
+    if (!work.error.empty()) {
+      out.error = std::move(work.error);
+      return out;
+    }
     absl::StatusOr<NewsDocument> doc =
-        work.doc ? std::move(*work.doc) : ParseNewsRecord(work.text);
+        work.doc ? std::move(*work.doc)
+                 : ParseNewsRecord(work.text, &out.warnings);
+    if (doc.ok()) ApplyRecordLimits(&*doc, &out.warnings);
     absl::Status status = doc.ok() ? PrepareDocument(&*doc) : doc.status();
     if (!status.ok()) {
       out.error = std::string(status.message());
@@ -234,8 +242,9 @@ class Ingestor {
            (options_.stop != nullptr && options_.stop->load());
   }
 
-  void Report(const std::string& file, int line, std::string message) {
-    sink_(Diagnostic{file, line, std::move(message)});
+  void Report(const std::string& file, int line, std::string message,
+              bool warning = false) {
+    sink_(Diagnostic{file, line, std::move(message), warning});
   }
 
   static int64_t InputBytes(const std::string& input) {
@@ -351,7 +360,9 @@ class Ingestor {
     Chunk chunk{name, {}, 0};
     std::string line;
     int number = 0;
-    while (!Stopping() && std::getline(in, line)) {
+    LineRead read;
+    while (!Stopping() && (read = ReadBoundedLine(in, kMaxLineBytes, &line)) !=
+                              LineRead::kEnd) {
       ++number;
       chunk.bytes += static_cast<int64_t>(line.size()) + 1;
       if (absl::StripAsciiWhitespace(line).empty()) continue;
@@ -359,7 +370,9 @@ class Ingestor {
         ++stats_.resumed;
         continue;
       }
-      chunk.work.push_back({std::move(line), std::nullopt, number});
+      const bool too_long = read == LineRead::kTooLong;
+      chunk.work.push_back({too_long ? "" : std::move(line), std::nullopt,
+                            number, too_long ? LineTooLongError() : ""});
       if (chunk.work.size() >= kChunkSize) {
         RETURN_IF_ERROR(Submit(std::move(chunk), /*ends_file=*/false));
         chunk = Chunk{name, {}, 0};
@@ -374,17 +387,24 @@ class Ingestor {
   }
 
   absl::Status ReadPage(std::istream& in, const std::string& name) {
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    const std::string text = buffer.str();
+    std::string text;
+    if (!ReadBoundedText(in, kMaxPageBytes, &text)) {
+      Report(name, 0, absl::StrCat("page text is larger than ", kMaxPageBytes,
+                                   " bytes (the limit); skipped"));
+      ++stats_.skipped;
+      return absl::OkStatus();
+    }
     ParsedPage page = ParsePageText(text, options_.page);
     for (const Diagnostic& problem : page.problems) {
       Report(name, problem.line, problem.message);
       ++stats_.skipped;
     }
+    for (const Diagnostic& warning : page.warnings) {
+      Report(name, warning.line, warning.message, /*warning=*/true);
+    }
     Chunk chunk{name, {}, static_cast<int64_t>(text.size())};
     for (NewsDocument& doc : page.documents) {
-      chunk.work.push_back({"", std::move(doc), 0});
+      chunk.work.push_back({"", std::move(doc), 0, ""});
     }
     return Submit(std::move(chunk), /*ends_file=*/true);
   }
@@ -424,6 +444,9 @@ class Ingestor {
         Report(chunk.file, record.line, std::move(record.error));
         ++stats_.skipped;
         continue;
+      }
+      for (std::string& warning : record.warnings) {
+        Report(chunk.file, record.line, std::move(warning), /*warning=*/true);
       }
       // Before Add, which may commit: the checkpoint then covers it.
       Position(chunk.file, record.line);
@@ -524,9 +547,15 @@ void ReadRecords(std::istream& in, const std::string& name,
                  const DiagnosticSink& sink,
                  std::vector<NewsDocument>& documents, int64_t& skipped) {
   std::string line;
-  for (int number = 1; std::getline(in, line); ++number) {
+  LineRead read;
+  for (int number = 1;
+       (read = ReadBoundedLine(in, kMaxLineBytes, &line)) != LineRead::kEnd;
+       ++number) {
     if (absl::StripAsciiWhitespace(line).empty()) continue;
-    absl::StatusOr<NewsDocument> doc = ParseNewsRecord(line);
+    absl::StatusOr<NewsDocument> doc =
+        read == LineRead::kTooLong
+            ? absl::InvalidArgumentError(LineTooLongError())
+            : ParseNewsRecord(line);
     const absl::Status status =
         doc.ok() ? PrepareDocument(&*doc) : doc.status();
     if (!status.ok()) {

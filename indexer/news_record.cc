@@ -30,30 +30,48 @@ const char* TypeName(const rapidjson::Value& v) {
   return "?";
 }
 
-absl::Status CheckUtf8(const char* field, absl::string_view value) {
-  const size_t bad = FirstInvalidUtf8(value);
+// Where invalid UTF-8 or a NUL byte (raw, or the JSON escape \u0000) in a
+// field rejects the record and where it is repaired: identity and
+// machine-read fields (id, url, kind, language, dates) name or find
+// something, and a guessed repair would silently make it another thing, so
+// they are rejected; prose and labels (title, body, topics, source ...) are
+// what a reader searches, and losing an article for one bad byte in an
+// author's name is worse than showing U+FFFD where the byte was.
+struct Utf8Policy {
+  std::vector<std::string>* warnings = nullptr;  // null: reject
+};
+
+absl::Status CheckUtf8(const char* field, std::string* value,
+                       const Utf8Policy& policy) {
+  const size_t bad = FirstInvalidUtf8(*value);
   if (bad == absl::string_view::npos) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrCat(
-      "field '", field, "' has invalid UTF-8 or a NUL byte at byte ", bad));
+  if (policy.warnings == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "field '", field, "' has invalid UTF-8 or a NUL byte at byte ", bad));
+  }
+  size_t replaced = 0;
+  *value = RepairUtf8(*value, &replaced);
+  policy.warnings->push_back(
+      absl::StrCat("field '", field, "': replaced ", replaced,
+                   " invalid UTF-8 sequence(s) or NUL byte(s) with U+FFFD"));
+  return absl::OkStatus();
 }
 
 // Reads an optional string field into *out; absent and null leave it empty.
 absl::Status GetString(const rapidjson::Value& obj, const char* field,
-                       std::string* out) {
+                       std::string* out, const Utf8Policy& policy = {}) {
   auto it = obj.FindMember(field);
   if (it == obj.MemberEnd() || it->value.IsNull()) return absl::OkStatus();
   if (!it->value.IsString()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "field '", field, "' must be a string, not ", TypeName(it->value)));
   }
-  absl::string_view value(it->value.GetString(), it->value.GetStringLength());
-  RETURN_IF_ERROR(CheckUtf8(field, value));
-  out->assign(value.data(), value.size());
-  return absl::OkStatus();
+  out->assign(it->value.GetString(), it->value.GetStringLength());
+  return CheckUtf8(field, out, policy);
 }
 
 absl::Status GetList(const rapidjson::Value& obj, const char* field,
-                     std::vector<std::string>* out) {
+                     std::vector<std::string>* out, const Utf8Policy& policy) {
   auto it = obj.FindMember(field);
   if (it == obj.MemberEnd() || it->value.IsNull()) return absl::OkStatus();
   if (!it->value.IsArray()) {
@@ -67,9 +85,9 @@ absl::Status GetList(const rapidjson::Value& obj, const char* field,
           absl::StrCat("field '", field, "' must be an array of strings, ",
                        "but has ", TypeName(item), " in it"));
     }
-    absl::string_view value(item.GetString(), item.GetStringLength());
-    RETURN_IF_ERROR(CheckUtf8(field, value));
-    if (!value.empty()) out->emplace_back(value);
+    std::string value(item.GetString(), item.GetStringLength());
+    RETURN_IF_ERROR(CheckUtf8(field, &value, policy));
+    if (!value.empty()) out->push_back(std::move(value));
   }
   return absl::OkStatus();
 }
@@ -91,6 +109,13 @@ absl::Status GetTime(const rapidjson::Value& obj, const char* field,
 }  // namespace
 
 absl::StatusOr<NewsDocument> ParseNewsRecord(absl::string_view line) {
+  std::vector<std::string> warnings;
+  return ParseNewsRecord(line, &warnings);
+}
+
+absl::StatusOr<NewsDocument> ParseNewsRecord(
+    absl::string_view line, std::vector<std::string>* warnings) {
+  const Utf8Policy repair{warnings};
   rapidjson::Document json;
   // Iterative parsing: deeply nested input must not exhaust the stack.
   json.Parse<rapidjson::kParseIterativeFlag>(line.data(), line.size());
@@ -116,17 +141,17 @@ absl::StatusOr<NewsDocument> ParseNewsRecord(absl::string_view line) {
     }
     doc.kind = *k;
   }
-  RETURN_IF_ERROR(GetString(json, "title", &doc.title));
-  RETURN_IF_ERROR(GetString(json, "summary", &doc.summary));
-  RETURN_IF_ERROR(GetString(json, "body", &doc.body));
+  RETURN_IF_ERROR(GetString(json, "title", &doc.title, repair));
+  RETURN_IF_ERROR(GetString(json, "summary", &doc.summary, repair));
+  RETURN_IF_ERROR(GetString(json, "body", &doc.body, repair));
   RETURN_IF_ERROR(GetString(json, "url", &doc.url));
   RETURN_IF_ERROR(GetTime(json, "published", &doc.published));
   RETURN_IF_ERROR(GetTime(json, "updated", &doc.updated));
-  RETURN_IF_ERROR(GetList(json, "topics", &doc.topics));
-  RETURN_IF_ERROR(GetList(json, "authors", &doc.authors));
-  RETURN_IF_ERROR(GetList(json, "places", &doc.places));
-  RETURN_IF_ERROR(GetString(json, "section", &doc.section));
-  RETURN_IF_ERROR(GetString(json, "source", &doc.source));
+  RETURN_IF_ERROR(GetList(json, "topics", &doc.topics, repair));
+  RETURN_IF_ERROR(GetList(json, "authors", &doc.authors, repair));
+  RETURN_IF_ERROR(GetList(json, "places", &doc.places, repair));
+  RETURN_IF_ERROR(GetString(json, "section", &doc.section, repair));
+  RETURN_IF_ERROR(GetString(json, "source", &doc.source, repair));
   RETURN_IF_ERROR(GetString(json, "language", &doc.language));
   return doc;
 }

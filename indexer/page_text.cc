@@ -179,9 +179,10 @@ namespace {
 class PageParser {
  public:
   PageParser(absl::string_view text, const PageTextOptions& options)
-      : lines_(SplitLines(text)), options_(options) {
-    source_ = options.source.empty() ? SourceFromLinks(text) : options.source;
-  }
+      : lines_(SplitLines(text)),
+        options_(options),
+        source_(options.source.empty() ? SourceFromLinks(text)
+                                       : options.source) {}
 
   ParsedPage Parse() {
     size_t i = 0;
@@ -302,16 +303,21 @@ class PageParser {
 ParsedPage ParsePageText(absl::string_view text,
                          const PageTextOptions& options) {
   const size_t bad = FirstInvalidUtf8(text);
-  if (bad != absl::string_view::npos) {
-    const int line = 1 + static_cast<int>(std::count(text.begin(),
-                                                     text.begin() + bad, '\n'));
-    ParsedPage page;
-    page.problems.push_back({"", line,
-                             absl::StrCat("invalid UTF-8 or a NUL byte (byte ",
-                                          bad, "); page skipped")});
-    return page;
-  }
-  return PageParser(text, options).Parse();
+  if (bad == absl::string_view::npos) return PageParser(text, options).Parse();
+  // A saved page is prose: one bad byte (a Latin-1 quote, a NUL from a
+  // scraper) should not lose the article, so it is repaired and said.
+  const int line = 1 + static_cast<int>(std::count(text.begin(),
+                                                   text.begin() + bad, '\n'));
+  size_t replaced = 0;
+  const std::string repaired = RepairUtf8(text, &replaced);
+  ParsedPage page = PageParser(repaired, options).Parse();
+  page.warnings.push_back(
+      {"", line,
+       absl::StrCat("replaced ", replaced,
+                    " invalid UTF-8 sequence(s) or NUL byte(s) with U+FFFD, "
+                    "the first at byte ", bad),
+       /*warning=*/true});
+  return page;
 }
 
 }  // namespace newsearch

@@ -16,8 +16,9 @@
 //
 // Produces the article first, then the timeline entries in page order. Times
 // are read in `zone` and stored as UTC. A malformed timeline entry is reported
-// (with its line) and skipped; a page without an article date line, or with
-// invalid UTF-8, yields no documents and one problem. Thread-safe; no state.
+// (with its line) and skipped; a page without an article date line yields no
+// documents and one problem. Invalid UTF-8 and NUL bytes are replaced by
+// U+FFFD, with a warning naming the line of the first. Thread-safe; no state.
 #ifndef NEWSEARCH_INDEXER_PAGE_TEXT_H_
 #define NEWSEARCH_INDEXER_PAGE_TEXT_H_
 
@@ -45,6 +46,7 @@ struct PageTextOptions {
 struct ParsedPage {
   std::vector<NewsDocument> documents;  // the article, then timeline entries
   std::vector<Diagnostic> problems;     // skipped entries (file left empty)
+  std::vector<Diagnostic> warnings;     // repaired, still indexed
 };
 
 ParsedPage ParsePageText(absl::string_view text,

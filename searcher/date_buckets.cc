@@ -25,6 +25,40 @@ absl::CivilSecond NextBucket(absl::CivilSecond start, DateInterval interval) {
   return absl::CivilDay(start) + 1;
 }
 
+DateInterval Coarser(DateInterval interval) {
+  switch (interval) {
+    case DateInterval::kHour:
+      return DateInterval::kDay;
+    case DateInterval::kAuto:
+    case DateInterval::kDay:
+    case DateInterval::kWeek:
+      return DateInterval::kMonth;
+    case DateInterval::kMonth:
+    case DateInterval::kYear:
+      break;
+  }
+  return DateInterval::kYear;
+}
+
+// Buckets from the one starting at `first` to the one starting at `last`.
+int64_t BucketCount(absl::CivilSecond first, absl::CivilSecond last,
+                    DateInterval interval) {
+  switch (interval) {
+    case DateInterval::kHour:
+      return absl::CivilHour(last) - absl::CivilHour(first) + 1;
+    case DateInterval::kWeek:
+      return (absl::CivilDay(last) - absl::CivilDay(first)) / 7 + 1;
+    case DateInterval::kMonth:
+      return absl::CivilMonth(last) - absl::CivilMonth(first) + 1;
+    case DateInterval::kYear:
+      return absl::CivilYear(last) - absl::CivilYear(first) + 1;
+    case DateInterval::kAuto:
+    case DateInterval::kDay:
+      break;
+  }
+  return absl::CivilDay(last) - absl::CivilDay(first) + 1;
+}
+
 std::string BucketKey(absl::CivilSecond start, DateInterval interval) {
   switch (interval) {
     case DateInterval::kHour:
@@ -49,6 +83,37 @@ DateInterval AutoInterval(absl::Duration span) {
   if (span <= absl::Hours(24 * 366)) return DateInterval::kWeek;
   if (span <= absl::Hours(24 * 366 * 15)) return DateInterval::kMonth;
   return DateInterval::kYear;
+}
+
+DateInterval FitInterval(DateInterval interval, absl::Duration span) {
+  if (interval == DateInterval::kAuto) interval = AutoInterval(span);
+  for (;;) {
+    // Shortest length of a bucket (a month is at least 28 days, a day 23
+    // hours across DST); +2 for the partial buckets at both ends.
+    absl::Duration least;
+    switch (interval) {
+      case DateInterval::kHour:
+        least = absl::Hours(1);
+        break;
+      case DateInterval::kWeek:
+        least = absl::Hours(24 * 7 - 1);
+        break;
+      case DateInterval::kMonth:
+        least = absl::Hours(24 * 28 - 1);
+        break;
+      case DateInterval::kYear:
+        return interval;
+      case DateInterval::kAuto:
+      case DateInterval::kDay:
+        least = absl::Hours(23);
+        break;
+    }
+    absl::Duration rest;
+    if (absl::IDivDuration(span, least, &rest) + 2 <= kMaxDateBuckets) {
+      return interval;
+    }
+    interval = Coarser(interval);
+  }
 }
 
 absl::CivilSecond BucketStart(absl::CivilSecond civil, DateInterval interval) {
@@ -77,12 +142,31 @@ DateHistogram HistogramFromBuckets(
   histogram.interval =
       interval == DateInterval::kAuto ? DateInterval::kDay : interval;
   if (counts.empty()) return histogram;
-  const absl::CivilSecond last = counts.rbegin()->first;
-  for (absl::CivilSecond b = counts.begin()->first; b <= last;
+  // `use` is never empty: counts is not, and coarsening keeps every count.
+  // (cppcheck 2.10 loses that through the pointer: containerOutOfBounds.)
+  const std::map<absl::CivilSecond, int64_t>* use = &counts;
+  std::map<absl::CivilSecond, int64_t> coarse;
+  while (histogram.interval != DateInterval::kYear &&
+         BucketCount(use->begin()->first, use->rbegin()->first,
+                     histogram.interval) > kMaxDateBuckets) {
+    // A week counts in the month (year) of its Thursday, as ISO 8601 has
+    // it: the week of 0000-01-01 starts in year -1.
+    const absl::civil_diff_t shift =
+        histogram.interval == DateInterval::kWeek ? 3 * 86400 : 0;
+    histogram.interval = Coarser(histogram.interval);
+    std::map<absl::CivilSecond, int64_t> next;
+    for (const auto& [start, count] : *use) {
+      next[BucketStart(start + shift, histogram.interval)] += count;
+    }
+    coarse = std::move(next);
+    use = &coarse;
+  }
+  const absl::CivilSecond last = use->rbegin()->first;
+  for (absl::CivilSecond b = use->begin()->first; b <= last;
        b = NextBucket(b, histogram.interval)) {
-    auto it = counts.find(b);
+    auto it = use->find(b);
     histogram.buckets.push_back({BucketKey(b, histogram.interval),
-                                 it == counts.end() ? 0 : it->second});
+                                 it == use->end() ? 0 : it->second});
   }
   return histogram;
 }

@@ -31,6 +31,18 @@ DateInterval AutoInterval(absl::Duration span);
 // kAuto (it is treated as kDay).
 absl::CivilSecond BucketStart(absl::CivilSecond civil, DateInterval interval);
 
+// At most this many buckets in a histogram: matches from year 0000 to 9999
+// by hour would be 87 million (gigabytes of JSON). When `interval` would
+// give more, the next coarser one that fits is used (hour, day, month, year;
+// a week becomes the month of its Thursday) and reported as the histogram's
+// interval. Years always fit, since indexed dates lie in 0000..9999.
+inline constexpr int64_t kMaxDateBuckets = 10000;
+
+// `interval` (kAuto: AutoInterval(span)), made coarse enough that matches
+// spanning `span` fit in kMaxDateBuckets buckets: what a counter should
+// bucket by, knowing the times (HistogramFromBuckets only has buckets).
+DateInterval FitInterval(DateInterval interval, absl::Duration span);
+
 // The histogram from the first bucket to the last, empty ones included;
 // `counts` is keyed by BucketStart.
 DateHistogram HistogramFromBuckets(

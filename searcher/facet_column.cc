@@ -146,7 +146,10 @@ void FacetColumn::AddRow(Xapian::docid did, const std::string& value,
 absl::string_view FacetColumn::Source(Xapian::docid did) const {
   if (did >= rows_.size()) return "";
   const uint32_t id = rows_[did].values[kSource - kSource];
-  return id == 0 ? "" : dictionary_[kSource][id - 1].value;
+  // Not a ?: of "" and the std::string: that makes a temporary string, and
+  // the view returned would dangle (clang's -Wreturn-stack-address).
+  if (id == 0) return "";
+  return dictionary_[kSource][id - 1].value;
 }
 
 bool FacetColumn::Published(Xapian::docid did, int64_t* unix_seconds) const {
@@ -183,17 +186,19 @@ FacetColumn::Counts FacetColumn::Count(
 
 DateHistogram FacetColumn::CountDates(const std::vector<Xapian::docid>& matches,
                                       const FacetOptions& options) const {
-  DateInterval interval = options.interval;
-  if (interval == DateInterval::kAuto) {
-    int64_t first = INT64_MAX, last = INT64_MIN;
-    for (Xapian::docid did : matches) {
-      if (did >= rows_.size() || !rows_[did].dated) continue;
-      first = std::min(first, rows_[did].published);
-      last = std::max(last, rows_[did].published);
-    }
-    interval = first > last ? DateInterval::kDay
-                            : AutoInterval(absl::Seconds(last - first));
+  int64_t first = INT64_MAX, last = INT64_MIN;
+  for (Xapian::docid did : matches) {
+    if (did >= rows_.size() || !rows_[did].dated) continue;
+    first = std::min(first, rows_[did].published);
+    last = std::max(last, rows_[did].published);
   }
+  // Also for an explicit interval: hours over 10,000 years do not fit.
+  const DateInterval interval =
+      first > last ? (options.interval == DateInterval::kAuto
+                          ? DateInterval::kDay
+                          : options.interval)
+                   : FitInterval(options.interval,
+                                 absl::Seconds(last - first));
   const bool stories = options.count == FacetCount::kStories;
   Bucketer bucket(options.zone, interval);
   absl::flat_hash_map<int64_t, int64_t> by_bucket;

@@ -51,11 +51,12 @@ struct TimedCount {
 DateHistogram BuildHistogram(const std::vector<TimedCount>& items,
                              const FacetOptions& options) {
   DateInterval interval = options.interval;
-  if (interval == DateInterval::kAuto && !items.empty()) {
+  if (!items.empty()) {
+    // Also for an explicit interval: hours over 10,000 years do not fit.
     const auto [first, last] = std::minmax_element(
         items.begin(), items.end(),
         [](const TimedCount& a, const TimedCount& b) { return a.t < b.t; });
-    interval = AutoInterval(last->t - first->t);
+    interval = FitInterval(interval, last->t - first->t);
   }
   struct Bucket {
     int64_t count = 0;
@@ -100,7 +101,8 @@ std::vector<std::pair<std::string, std::string>> FieldValues(
   return values;
 }
 
-FacetCounts TopOf(std::map<std::string, FacetValue> all, int size) {
+// Takes `all` by rvalue: its values are moved out.
+FacetCounts TopOf(std::map<std::string, FacetValue>&& all, int size) {
   std::vector<FacetValue> values;
   values.reserve(all.size());
   for (auto& [key, value] : all) values.push_back(std::move(value));

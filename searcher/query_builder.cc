@@ -15,6 +15,7 @@
 #include "newsearch/status_macros.h"
 #include "newsearch/text.h"
 #include "newsearch/xapian_status.h"
+#include "searcher/query_limits.h"
 
 namespace newsearch {
 namespace {
@@ -102,7 +103,10 @@ class DateRangeProcessor : public Xapian::RangeProcessor {
       return Logged(log_, Xapian::Query::OP_VALUE_GE, lower, lower);
     }
     const absl::Time upper = SpanOrThrow(end, options_).upper;
-    if (upper < lower) {
+    // A local hour that daylight saving skips is an empty span (its upper
+    // bound one second before its lower): a range over it matches nothing
+    // rather than being reversed. Xapian gives MatchNothing for it.
+    if (upper + absl::Seconds(1) < lower) {
       throw Xapian::QueryParserError(absl::StrCat(
           "date range ", begin, "..", end, " ends before it starts"));
     }
@@ -180,8 +184,9 @@ void Configure(Xapian::QueryParser& parser, const Xapian::Database& db,
   parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
   parser.set_stopper(&Stopper());
   parser.set_default_op(Xapian::Query::OP_AND);
-  // Bounded wildcard expansion: a* over a large vocabulary must not hang.
-  parser.set_max_expansion(500, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+  // Bounded wildcard expansion (every wildcard, title:a* too): must not hang.
+  parser.set_max_expansion(kMaxWildcardExpansion,
+                           Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
   for (const schema::FieldSpec& field : schema::Fields()) {
     if (field.query_prefix.empty()) continue;
     const std::string name(field.query_prefix);
@@ -297,8 +302,10 @@ bool IsFilter(absl::string_view word) {
 Xapian::Query ParseUserQuery(Xapian::QueryParser& parser,
                              const std::string& query) {
   const std::string text = NormalizeQueryText(query);
+  const Xapian::Query plain = parser.parse_query(text, kParseFlags);
+  ThrowIfOverLimits(plain);  // before anything walks or runs the tree
   // Words are counted before synonyms multiply the terms.
-  if (CountWords(parser.parse_query(text, kParseFlags)) >= kLongQueryWords) {
+  if (CountWords(plain) >= kLongQueryWords) {
     parser.set_default_op(Xapian::Query::OP_OR);
   }
   return parser.parse_query(
@@ -452,11 +459,17 @@ absl::StatusOr<Xapian::Query> BuildQuery(const Xapian::Database& db,
   }
   try {
     Xapian::QueryParser parser;
-    Configure(parser, db, options);
+    DateLog log;
+    Configure(parser, db, options, &log);
     Xapian::Query parsed = ParseUserQuery(parser, query);
-    if (parsed.empty()) {
+    const bool empty_span = std::any_of(
+        log.spans.begin(), log.spans.end(),
+        [](const DateLog::Span& span) { return span.until < span.from; });
+    if (parsed.empty() && !empty_span) {
       // Nothing searchable was left (only punctuation, say): say so rather
-      // than return an empty success.
+      // than return an empty success. A date span that holds no second (a
+      // local hour skipped by daylight saving) is a valid filter that
+      // matches nothing.
       return absl::InvalidArgumentError(
           absl::StrCat("query '", query, "' has no searchable words"));
     }

@@ -92,7 +92,8 @@ TEST_F(CliTest, BadInputIsReportedSkippedAndTheRestIndexed) {
       "{\"id\": \"bad-type\", \"title\": [\"list\"]}\n"
       "{\"id\": \"bad-date\", \"title\": \"T\", \"published\": "
       "\"31/12/2025\"}\n"
-      "{\"id\": \"bad-utf8\", \"title\": \"caf\xE9\"}\n"
+      "{\"id\": \"bad-utf8\", \"url\": \"https://x/caf\xE9\", \"title\": "
+      "\"T\"}\n"
       "{\"id\": \"ok-2\", \"title\": \"Another fine record\"}\n");
   testing::CommandResult r = RunCommand(
       Index(db_, Quote(file) + " " + Quote(dir_ + "/does-not-exist.jsonl")));
@@ -106,7 +107,7 @@ TEST_F(CliTest, BadInputIsReportedSkippedAndTheRestIndexed) {
       r.err,
       HasSubstr(file + ":5: error: field 'published': unparseable date"));
   EXPECT_THAT(r.err,
-              HasSubstr(file + ":6: error: field 'title' has invalid UTF-8"));
+              HasSubstr(file + ":6: error: field 'url' has invalid UTF-8"));
   EXPECT_THAT(r.err,
               HasSubstr(dir_ + "/does-not-exist.jsonl: error: cannot read"));
   EXPECT_THAT(r.err, HasSubstr("2 indexed (2 new, 0 replaced), 5 skipped"));

@@ -48,7 +48,7 @@ TEST_F(IngestTest, BadLinesAreReportedWithFileAndLineAndTheRestIndexed) {
       "{\"id\": \"b\", \"summary\": \"no title, no body\"}\n"
       "{\"id\": \"c\", \"title\": \"Bad date\", \"published\": \"soon\"}\n"
       "{\"id\": \"d\", \"title\": 7}\n"
-      "{\"id\": \"e\", \"title\": \"bad \xFF utf8\"}\n"
+      "{\"id\": \"e\xFF\", \"title\": \"bad utf8 id\"}\n"
       "{\"id\": \"f\", \"title\": \"Good two\"}\n");
   IngestStats stats = IngestInputs({file});
   EXPECT_EQ(stats.added, 2);
@@ -61,7 +61,7 @@ TEST_F(IngestTest, BadLinesAreReportedWithFileAndLineAndTheRestIndexed) {
               HasSubstr(file + ":5: error: field 'published'"));
   EXPECT_THAT(diagnostics_[3], HasSubstr(file + ":6: error: field 'title'"));
   EXPECT_THAT(diagnostics_[4],
-              HasSubstr(file + ":7: error: field 'title' has invalid UTF-8"));
+              HasSubstr(file + ":7: error: field 'id' has invalid UTF-8"));
   EXPECT_EQ(writer_->doc_count(), 2u);
 }
 

@@ -79,11 +79,18 @@ TEST(NewsRecordTest, UnparseableDateNamesTheField) {
       StatusIs(kInvalid, HasSubstr("field 'updated' must be a string")));
 }
 
+// Identity fields reject bad UTF-8 and NULs; text is repaired (see
+// hostile_input_test.cc for every field).
 TEST(NewsRecordTest, InvalidUtf8AndNulNameTheField) {
-  EXPECT_THAT(ParseNewsRecord("{\"title\": \"bad \xC3\x28\"}"),
-              StatusIs(kInvalid, HasSubstr("field 'title' has invalid UTF-8")));
-  EXPECT_THAT(ParseNewsRecord(R"({"title": "T", "body": "nul \u0000 here"})"),
-              StatusIs(kInvalid, HasSubstr("field 'body'")));
+  EXPECT_THAT(ParseNewsRecord("{\"title\": \"T\", \"id\": \"bad \xC3\x28\"}"),
+              StatusIs(kInvalid, HasSubstr("field 'id' has invalid UTF-8")));
+  EXPECT_THAT(
+      ParseNewsRecord(R"({"title": "T", "url": "https://x/\u0000"})"),
+      StatusIs(kInvalid, HasSubstr("field 'url'")));
+  absl::StatusOr<NewsDocument> repaired =
+      ParseNewsRecord(R"({"title": "T", "body": "nul \u0000 here"})");
+  ASSERT_TRUE(repaired.ok());
+  EXPECT_EQ(repaired->body, "nul \xEF\xBF\xBD here");
 }
 
 TEST(NewsRecordTest, DeepNestingIsAnErrorNotACrash) {

@@ -105,13 +105,15 @@ TEST(PageTextErrorsTest, PageWithoutDateLineYieldsNothing) {
   EXPECT_THAT(page.problems[0].message, HasSubstr("no article date line"));
 }
 
-TEST(PageTextErrorsTest, InvalidUtf8IsReportedWithLine) {
+TEST(PageTextErrorsTest, InvalidUtf8IsRepairedAndWarnedWithLine) {
   ParsedPage page = ParsePageText(
       "Title\n\xE2\x80\xA2 Dec 21, 2025, 12:01 AM\nbad \xFF here\n",
       ParisOptions());
-  EXPECT_TRUE(page.documents.empty());
-  ASSERT_EQ(page.problems.size(), 1u);
-  EXPECT_EQ(page.problems[0].line, 3);
+  ASSERT_EQ(page.documents.size(), 1u);
+  EXPECT_THAT(page.documents[0].body, HasSubstr("bad \xEF\xBF\xBD here"));
+  EXPECT_TRUE(page.problems.empty());
+  ASSERT_EQ(page.warnings.size(), 1u);
+  EXPECT_EQ(page.warnings[0].line, 3);
 }
 
 TEST(PageTextErrorsTest, SourceComesFromTheFirstCompleteLink) {

@@ -32,9 +32,10 @@ inline NewsDocument MakeDoc(std::string id, std::string title, std::string body,
 }
 
 inline absl::Status BuildTestIndex(const std::string& path,
-                                   std::vector<NewsDocument> docs) {
+                                   std::vector<NewsDocument> docs,
+                                   const IndexWriterOptions& options = {}) {
   ASSIGN_OR_RETURN(std::unique_ptr<IndexWriter> writer,
-                   IndexWriter::Open(path, {}));
+                   IndexWriter::Open(path, options));
   for (NewsDocument& doc : docs) {
     RETURN_IF_ERROR(PrepareDocument(&doc));
     RETURN_IF_ERROR(writer->Add(doc).status());

@@ -22,6 +22,17 @@ bool IsValidUtf8(absl::string_view text);
 // Byte offset of the first invalid UTF-8 sequence or NUL, or npos.
 size_t FirstInvalidUtf8(absl::string_view text);
 
+// `text` with each invalid UTF-8 sequence (each maximal subpart, as Unicode
+// recommends) and each NUL byte replaced by U+FFFD; `*replaced` (may be null)
+// counts them. Text that is mostly right (a Latin-1 byte in a name, a NUL a
+// scraper let through) is worth keeping, and the marker shows where it was
+// damaged rather than silently joining words.
+std::string RepairUtf8(absl::string_view text, size_t* replaced);
+
+// The length of the longest prefix of `text`, at most `max_bytes`, that does
+// not end inside a UTF-8 sequence: where valid text may be cut.
+size_t Utf8PrefixLength(absl::string_view text, size_t max_bytes);
+
 // Trimmed, whitespace-collapsed and Unicode lower-cased: the exact form of a
 // topic, source, section... in boolean terms and facet values.
 std::string NormalizeFilterValue(absl::string_view value);

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
 namespace newsearch {
@@ -23,8 +24,12 @@ absl::Status XapianErrorToStatus(const Xapian::Error& e,
     return absl::NotFoundError(message);
   }
   if (type == "DatabaseLockError") {
-    return absl::UnavailableError(
-        absl::StrCat(message, "; is another newsindex writing to it?"));
+    // Only "already locked" is another writer; the lock file may also not
+    // be creatable (a read-only file system, permissions).
+    if (absl::StrContains(e.get_msg(), "already locked")) {
+      absl::StrAppend(&message, "; is another newsindex writing to it?");
+    }
+    return absl::UnavailableError(message);
   }
   if (type == "DatabaseModifiedError") return absl::AbortedError(message);
   if (type == "DatabaseCorruptError") return absl::DataLossError(message);

@@ -34,8 +34,8 @@ absl::StatusOr<std::unique_ptr<IndexWriter>> IndexWriter::Open(
     std::vector<Xapian::WritableDatabase> lexicon = {time->lexicon()};
     Xapian::Database snapshot = time->snapshot();
     return std::unique_ptr<IndexWriter>(
-        new IndexWriter(std::move(lexicon), std::move(snapshot), time_options,
-                        std::move(time)));
+        new IndexWriter(path, std::move(lexicon), std::move(snapshot),
+                        time_options, std::move(time)));
   }
   try {
     std::vector<Xapian::WritableDatabase> dbs;
@@ -53,7 +53,7 @@ absl::StatusOr<std::unique_ptr<IndexWriter>> IndexWriter::Open(
       }
     }
     return std::unique_ptr<IndexWriter>(
-        new IndexWriter(std::move(dbs), std::move(committed), options));
+        new IndexWriter(path, std::move(dbs), std::move(committed), options));
   } catch (const Xapian::Error& e) {
     return XapianErrorToStatus(
         e, "cannot open database '" + path + "' for writing");
@@ -64,11 +64,13 @@ std::string ShardPath(const std::string& path, int shard) {
   return absl::StrCat(path, "/shard", shard);
 }
 
-IndexWriter::IndexWriter(std::vector<Xapian::WritableDatabase> dbs,
+IndexWriter::IndexWriter(std::string path,
+                         std::vector<Xapian::WritableDatabase> dbs,
                          Xapian::Database committed,
                          const IndexWriterOptions& options,
                          std::unique_ptr<TimeShards> time)
-    : db_(dbs.front()),
+    : path_(std::move(path)),
+      db_(dbs.front()),
       time_(std::move(time)),
       committed_(std::move(committed)),
       options_(options),
@@ -122,6 +124,7 @@ absl::StatusOr<IndexWriter::Outcome> IndexWriter::Add(NewsDocument doc) {
 
 absl::StatusOr<IndexWriter::Outcome> IndexWriter::Add(
     PreparedDocument prepared) {
+  if (!failed_.ok()) return failed_;
   NewsDocument& doc = prepared.doc;
   Xapian::Document& xdoc = prepared.xdoc;
   try {
@@ -163,7 +166,9 @@ absl::StatusOr<IndexWriter::Outcome> IndexWriter::Add(
     }
     return existed ? Outcome::kReplaced : Outcome::kAdded;
   } catch (const Xapian::Error& e) {
-    return XapianErrorToStatus(e, "cannot index document '" + doc.id + "'");
+    // Xapian flushes by itself too; a failed flush drops the batch.
+    return Fail(XapianErrorToStatus(e, "Xapian"),
+                "cannot index document '" + doc.id + "' into");
   }
 }
 
@@ -212,7 +217,24 @@ absl::StatusOr<bool> IndexWriter::WriteTimeSharded(
   return !holders.empty();
 }
 
+absl::Status IndexWriter::Fail(const absl::Status& status,
+                               absl::string_view what) {
+  failed_ = absl::Status(
+      status.code(),
+      absl::StrCat(what, " database '", path_, "': ", status.message(),
+                   "; nothing more is written, the database keeps its last "
+                   "commit"));
+  return failed_;
+}
+
 absl::Status IndexWriter::Commit() {
+  if (!failed_.ok()) return failed_;
+  absl::Status status = CommitPending();
+  if (!status.ok()) return Fail(status, "cannot commit to");
+  return status;
+}
+
+absl::Status IndexWriter::CommitPending() {
   if (pending_ == 0) return absl::OkStatus();
   RETURN_IF_ERROR(DrainShards());  // shard0's handle is ours again
   if (time_) RETURN_IF_ERROR(time_->DrainAll());
@@ -250,7 +272,7 @@ absl::Status IndexWriter::Commit() {
     if (renumbered) story_keyer_.ForgetDays();  // docids of the old snapshot
     return absl::OkStatus();
   } catch (const Xapian::Error& e) {
-    return XapianErrorToStatus(e, "cannot commit");
+    return XapianErrorToStatus(e, "Xapian");
   }
 }
 

@@ -35,6 +35,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "indexer/document_builder.h"
 #include "indexer/name_variants.h"
@@ -137,6 +138,11 @@ class IndexWriter {
   // explicit story key it gets one from story_keys.h.
   absl::StatusOr<Outcome> Add(NewsDocument doc);
   absl::StatusOr<Outcome> Add(PreparedDocument prepared);
+  // Errors name the database. After a failed commit (a full disk, a
+  // read-only file system, an I/O error) the writer is spent: Xapian has
+  // dropped the batch, the database keeps its last commit, and every later
+  // call (the destructor's commit too) returns that error and writes
+  // nothing, so no metadata of a batch that was not written is committed.
   absl::Status Commit();
 
   using Checkpoint =
@@ -171,9 +177,13 @@ class IndexWriter {
   size_t cached_story_reports() const { return story_keyer_.CachedReports(); }
 
  private:
-  IndexWriter(std::vector<Xapian::WritableDatabase> dbs,
+  IndexWriter(std::string path, std::vector<Xapian::WritableDatabase> dbs,
               Xapian::Database committed, const IndexWriterOptions& options,
               std::unique_ptr<TimeShards> time = nullptr);
+  // Commit() but for the failure bookkeeping.
+  absl::Status CommitPending();
+  // Records a write failure: the writer is spent (see Commit()).
+  absl::Status Fail(const absl::Status& status, absl::string_view what);
   // Time shards: writes `xdoc` to the shard of its period, deleting other
   // versions from other shards; whether one existed.
   absl::StatusOr<bool> WriteTimeSharded(const NewsDocument& doc,
@@ -186,6 +196,8 @@ class IndexWriter {
   // now (options_.flush_every).
   bool FlushDue(size_t database);
 
+  const std::string path_;
+  absl::Status failed_;          // the first failed write: the writer is spent
   Xapian::WritableDatabase db_;  // shard0 when sharded; time: the lexicon
   std::unique_ptr<TimeShards> time_;  // time shards, when so
   // Time shards: the shard each document of this batch went to.

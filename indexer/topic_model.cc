@@ -34,8 +34,10 @@ void ForEachWord(const NewsDocument& doc, Fn fn) {
       {&doc.title, TopicModel::kTitleWeight},
       {&doc.summary, 1},
       {&doc.body, 1}};
-  for (const auto& [text, weight] : fields) {
-    words.ForEach(*text, [&](const std::string& stem) { fn(stem, weight); });
+  for (const auto& field : fields) {  // clang 14 cannot capture a binding
+    const float weight = field.second;
+    words.ForEach(*field.first,
+                  [&](const std::string& stem) { fn(stem, weight); });
   }
 }
 
@@ -64,7 +66,8 @@ class TopicModel::Reader {
 
   absl::StatusOr<TopicModel> Read(const std::string& json) {
     rapidjson::Document root;
-    root.Parse(json.data(), json.size());
+    // Iterative: a deeply nested file must not overflow the stack.
+    root.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
     if (root.HasParseError()) {
       return Error(
           absl::StrCat("invalid JSON at offset ", root.GetErrorOffset(), ": ",

@@ -100,7 +100,8 @@ class TopicTagger::Builder {
 
   absl::StatusOr<TopicTagger> Build(absl::string_view json) {
     rapidjson::Document root;
-    root.Parse(json.data(), json.size());
+    // Iterative: a deeply nested file must not overflow the stack.
+    root.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
     if (root.HasParseError()) {
       return Error(
           absl::StrCat("invalid JSON at offset ", root.GetErrorOffset(), ": ",
@@ -308,9 +309,10 @@ std::vector<TopicTagger::ScoredTopic> TopicTagger::Score(
       {&doc.title, kTitleWeight},
       {&doc.summary, kSummaryWeight},
       {&doc.body, kBodyWeight}};
-  for (const auto& [text, weight] : fields) {
+  for (const auto& field : fields) {  // clang 14 cannot capture a binding
+    const float weight = field.second;
     size_t seen = 0;  // phrases do not span fields
-    words.ForEach(*text, [&](const std::string& stem) {
+    words.ForEach(*field.first, [&](const std::string& stem) {
       length += weight;
       const auto it = lexicon->stem_ids.find(stem);
       const int32_t id = it == lexicon->stem_ids.end()

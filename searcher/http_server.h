@@ -13,7 +13,17 @@
 //
 // A bounded pool of worker threads answers; each search is limited in time
 // (ServerOptions::request_timeout: the match stops and counts become
-// estimates) and in size (HttpLimits). The Searcher reopens the database for
+// estimates) and in size (HttpLimits). Each connection holds a worker while
+// it is open, so hostile or slow clients are bounded too (see ServerOptions
+// and http_connections.h): a connection waits for a worker only while fewer
+// than max_queued others wait, and no longer than max_queue_wait; any other
+// is answered 503 at once ({"error": ...}, Retry-After: 1, Connection:
+// close) without reading or searching. A worker drops a client that takes
+// longer than read_timeout to send its request (or more than 64 KB of
+// request line and headers, then 400) and an idle keep-alive connection
+// after keep_alive_timeout, or at once when connections wait for a worker.
+// Paths are only those routed below: the page is compiled in, nothing is
+// served from the file system. The Searcher reopens the database for
 // every request, so new commits and a switched database are seen without a
 // restart. Cross-origin requests are refused unless their origin is listed
 // in cors_origins. Every request is logged in one line: client, method,
@@ -50,6 +60,18 @@ struct ServerOptions {
   // Worker pool size. cpp-httplib gives each connection a worker while it
   // is kept alive, so this bounds concurrent clients, not just CPU use.
   int threads = 32;
+  // Connections that may wait for a worker beyond those being served; more
+  // are answered 503 at once (load shedding), as are those that waited
+  // max_queue_wait.
+  int max_queued = 64;
+  absl::Duration max_queue_wait = absl::Seconds(2);
+  // Time a client has to send a whole request (line, headers, body), from
+  // when a worker takes its connection or, on a kept-alive connection, from
+  // its first byte; then the connection is closed (400 if the request line
+  // had come). With at most 64 KB of line and headers and 100 headers.
+  absl::Duration read_timeout = absl::Seconds(5);
+  // Time an idle kept-alive connection may hold its worker.
+  absl::Duration keep_alive_timeout = absl::Seconds(5);
   absl::Duration request_timeout = absl::Seconds(10);
   std::vector<std::string> cors_origins;  // allowed origins; "*" for any
   HttpLimits limits;
@@ -81,7 +103,7 @@ class HttpServer {
 
   Searcher* searcher_;
   ServerOptions options_;
-  std::unique_ptr<httplib::Server> server_;
+  std::unique_ptr<httplib::Server> server_;  // a GuardedServer
   int port_ = 0;
 };
 

@@ -73,6 +73,15 @@ ABSL_FLAG(std::string, port_file, "",
           "serve: write the port listened on to this file once listening");
 ABSL_FLAG(int, threads, 32,
           "serve: worker threads (each open connection holds one)");
+ABSL_FLAG(int, max_queued, 64,
+          "serve: connections that may wait for a worker; beyond them, and "
+          "after --queue_wait, 503 at once");
+ABSL_FLAG(std::string, queue_wait, "2s",
+          "serve: longest wait for a worker before a 503");
+ABSL_FLAG(std::string, read_timeout, "5s",
+          "serve: time a client has to send a whole request");
+ABSL_FLAG(std::string, keepalive_timeout, "5s",
+          "serve: time an idle kept-alive connection holds its worker");
 ABSL_FLAG(std::string, timeout, "10s",
           "serve: time limit of one search (then counts are estimates)");
 ABSL_FLAG(std::string, cors_origin, "",
@@ -217,6 +226,22 @@ absl::StatusOr<ServerOptions> ServerOptionsFromFlags() {
       options.request_timeout <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("--timeout must be a duration (10s)");
   }
+  options.max_queued = absl::GetFlag(FLAGS_max_queued);
+  const std::pair<const char*, absl::Duration*> durations[] = {
+      {"queue_wait", &options.max_queue_wait},
+      {"read_timeout", &options.read_timeout},
+      {"keepalive_timeout", &options.keep_alive_timeout}};
+  const std::string values[] = {absl::GetFlag(FLAGS_queue_wait),
+                                absl::GetFlag(FLAGS_read_timeout),
+                                absl::GetFlag(FLAGS_keepalive_timeout)};
+  for (size_t i = 0; i < 3; ++i) {
+    if (!absl::ParseDuration(values[i], durations[i].second) ||
+        *durations[i].second < absl::ZeroDuration()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--", durations[i].first,
+                       " must be a duration (5s), not '", values[i], "'"));
+    }
+  }
   options.cors_origins =
       absl::StrSplit(absl::GetFlag(FLAGS_cors_origin), ',', absl::SkipEmpty());
   options.allow_partial = absl::GetFlag(FLAGS_allow_partial);
@@ -263,6 +288,7 @@ int Serve(Searcher& searcher) {
   });
   absl::Status status = (*server)->Run();
   // Run() also ends on its own (an error): wake the waiter.
+  // NOLINTNEXTLINE(bugprone-bad-signal-to-kill-thread): it is in sigwait()
   pthread_kill(waiter.native_handle(), SIGTERM);
   waiter.join();
   if (!status.ok()) return Fail(kExitFatal, std::string(status.message()));
@@ -274,7 +300,9 @@ int Run(int argc, char** argv) {
       "searches a newsearch database.\n"
       "usage: newsearch --db DB [options] [--filter FACET=VALUE]... QUERY...\n"
       "       newsearch serve --db DB [--listen HOST:PORT] [--threads N] "
-      "[--timeout 10s] [--cors_origin ORIGINS] [--port_file FILE]\n"
+      "[--timeout 10s] [--cors_origin ORIGINS] [--port_file FILE] "
+      "[--max_queued 64] [--queue_wait 2s] [--read_timeout 5s] "
+      "[--keepalive_timeout 5s]\n"
       "sharded databases (a stub file): [--allow_partial] "
       "[--shard_timeout 10s] [--shard_connect_timeout 5s] [--shard_retry 2s]\n"
       "QUERY: Xapian QueryParser syntax (AND OR NOT \"phrase\" NEAR word*), "

@@ -368,7 +368,12 @@ absl::StatusOr<SearchResponse> Searcher::Search(const SearchRequest& request) {
       return response;
     }
     failure = response.status();
-    if (failure.code() == absl::StatusCode::kAborted && !last) continue;
+    if (failure.code() == absl::StatusCode::kAborted) {
+      if (!last) continue;
+      return absl::AbortedError(absl::StrCat(
+          "the database changed under 3 attempts of the search, try again: ",
+          failure.message()));
+    }
     if (!pool_->sharded() || !MayBeShardFailure(failure.code())) {
       return failure;
     }
@@ -540,6 +545,7 @@ absl::StatusOr<SearchResponse> SearchOnce(
       before = 0;
       ties_in_page = false;
     }
+    if (request.after_match_for_testing) request.after_match_for_testing();
     RETURN_IF_ERROR(
         FillResults(mset, stats, before, query, request, recency, &response));
     if (ties_in_page) OrderTiesInPage(request.offset, &response.results);

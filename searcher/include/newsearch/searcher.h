@@ -28,15 +28,16 @@
 // it sees what the indexer has committed, never a half-written batch (Xapian
 // commits are atomic). If the indexer commits twice during one search
 // (Xapian's DatabaseModifiedError), the search is retried on the new state
-// (up to twice). When the path is a symlink or stub file that a batch reindex
-// switches to a new database, the next call opens the new one; searches
-// already running finish on the old one.
+// (up to twice; then kAborted, saying so). When the path is a symlink or
+// stub file that a batch reindex switches to a new database, the next call
+// opens the new one; searches already running finish on the old one.
 #ifndef NEWSEARCH_SEARCHER_H_
 #define NEWSEARCH_SEARCHER_H_
 
 #include <xapian.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -119,6 +120,9 @@ struct SearchRequest {
   int snippet_length = 240;  // characters of a snippet, about; 0: none
   std::string highlight_start = "<mark>";
   std::string highlight_end = "</mark>";
+  // Tests only: called in every attempt between the match and the reading
+  // of the matching documents (to commit to the database just there).
+  std::function<void()> after_match_for_testing;
 };
 
 struct SearchResult {

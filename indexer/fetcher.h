@@ -69,7 +69,7 @@ struct FetchResult {
   // (body too large), kFailedPrecondition (too many redirects, other 4xx);
   // the message names the cause ("HTTP 500", "timed out after 2 s", ...).
   absl::Status status;
-  long http_status = 0;  // the last response's, 0 if none
+  long http_status = 0;  // NOLINT(google-runtime-int): curl's type; 0 if none
   bool not_modified = false;
   std::string body;
   std::string content_type;

@@ -58,7 +58,7 @@ inline std::string Attr(const xmlNode* n, const char* name) {
 
 // `href` made absolute against `base`; unchanged when either is unusable.
 inline std::string ResolveUrl(absl::string_view href, const xmlChar* base) {
-  const std::string h(absl::StripAsciiWhitespace(href));
+  std::string h(absl::StripAsciiWhitespace(href));
   if (h.empty() || base == nullptr || *base == '\0') return h;
   XmlCharPtr url(xmlBuildURI(BAD_CAST h.c_str(), base));
   return url == nullptr ? h : Str(url.get());

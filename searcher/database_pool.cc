@@ -302,8 +302,8 @@ bool DatabasePool::Answers(const StubShard& spec,
 std::vector<std::string> DatabasePool::Warnings() {
   if (!stub_) return {};
   std::lock_guard<std::mutex> lock(mu_);
-  if (!stub_ || shards_.empty() ||
-      shards_[0].spec.type == StubShard::Type::kLocal) {
+  // One database (stub_ turned false meanwhile) is one local shard.
+  if (shards_.empty() || shards_[0].spec.type == StubShard::Type::kLocal) {
     return {};
   }
   // Xapian 1.4's remote backend serves neither spelling nor synonyms.

@@ -14,7 +14,8 @@ namespace {
 // byte >= 0x80 does); other words get an empty stem, which matches nothing.
 class PrefilteredStemImplementation : public Xapian::StemImplementation {
  public:
-  PrefilteredStemImplementation(Xapian::Stem stem, std::bitset<128> first)
+  PrefilteredStemImplementation(Xapian::Stem stem,
+                                const std::bitset<128>& first)
       : stem_(std::move(stem)), first_(first) {}
 
   std::string operator()(const std::string& word) override {

@@ -1,7 +1,8 @@
 # ctest: installs the built tree into a scratch prefix, builds
 # searcher/examples as a project of its own with find_package(newsearch), and
 # runs it on the sample corpus indexed by the installed newsindex.
-#   cmake -DBUILD_DIR=... -DSOURCE_DIR=... -DWORK_DIR=... -P install_test.cmake
+#   cmake -DBUILD_DIR=... -DSOURCE_DIR=... -DWORK_DIR=... [-DSANITIZE=...]
+#         -P install_test.cmake
 file(REMOVE_RECURSE "${WORK_DIR}")
 set(prefix "${WORK_DIR}/prefix")
 
@@ -22,8 +23,14 @@ foreach(file include/newsearch/searcher.h include/newsearch/search_json.h
     message(FATAL_ERROR "not installed: ${file}")
   endif()
 endforeach()
+# A sanitizer build installs instrumented libraries: the example must link
+# the sanitizer runtime too.
+set(link_flags "")
+if(SANITIZE)
+  set(link_flags "-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=${SANITIZE}")
+endif()
 run(${CMAKE_COMMAND} -S "${SOURCE_DIR}/searcher/examples"
-    -B "${WORK_DIR}/example" "-DCMAKE_PREFIX_PATH=${prefix}")
+    -B "${WORK_DIR}/example" "-DCMAKE_PREFIX_PATH=${prefix}" ${link_flags})
 run(${CMAKE_COMMAND} --build "${WORK_DIR}/example" -j2)
 run("${prefix}/bin/newsindex" --quiet --db "${WORK_DIR}/db"
     "${SOURCE_DIR}/data/sample")

@@ -15,14 +15,15 @@
 
 #define RETURN_IF_ERROR(expr)                              \
   do {                                                     \
-    const ::absl::Status newsearch_status_ = (expr);       \
+    ::absl::Status newsearch_status_ = (expr);             \
     if (!newsearch_status_.ok()) return newsearch_status_; \
   } while (0)
 
 #define NEWSEARCH_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
   auto tmp = (expr);                                     \
   if (!tmp.ok()) return std::move(tmp).status();         \
-  lhs = std::move(tmp).value()
+  lhs = std::move(tmp).value() /* NOLINT(bugprone-macro-parentheses): lhs \
+                                  may declare */
 
 #define ASSIGN_OR_RETURN(lhs, expr) \
   NEWSEARCH_ASSIGN_OR_RETURN_IMPL_( \

@@ -91,7 +91,7 @@ absl::StatusOr<ShardBy> ParseShardBy(absl::string_view name) {
 std::string ShardPeriod::Name() const {
   const absl::CivilSecond start = absl::ToCivilSecond(begin, absl::UTCTimeZone());
   const int64_t year = start.year();
-  const std::string year_name = year >= 0 && year <= 9999
+  std::string year_name = year >= 0 && year <= 9999
                                     ? absl::StrFormat("%04d", year)
                                     : absl::StrFormat("%+d", year);
   switch (kind) {

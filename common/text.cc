@@ -124,7 +124,7 @@ std::string PrimaryLanguage(absl::string_view tag) {
 }
 
 std::string StemmerLanguage(absl::string_view tag) {
-  const std::string primary = PrimaryLanguage(tag);
+  std::string primary = PrimaryLanguage(tag);
   if (primary.empty() || primary == "none") return "english";
   try {
     Xapian::Stem probe(primary);  // accepts ISO 639-1 codes it can stem

@@ -117,7 +117,7 @@ absl::Status SwitchTo(const std::string& db, int n) {
     return ErrnoError("cannot create symlink " + temporary);
   }
   if (::rename(temporary.c_str(), db.c_str()) != 0) {
-    const absl::Status status = ErrnoError("cannot switch " + db);
+    absl::Status status = ErrnoError("cannot switch " + db);
     fs::remove(temporary, ec);
     return status;
   }

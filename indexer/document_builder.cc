@@ -94,6 +94,11 @@ Xapian::Document DocumentBuilder::Build(const NewsDocument& doc) {
   xdoc.add_boolean_term(schema::IdTerm(doc.id));
   AddFilters(xdoc, doc);
   AddDates(xdoc, doc);
+  // The TermGenerator keeps a handle on the document it last indexed.
+  // Xapian's handles count references without atomics, and the document
+  // goes to a shard thread next: drop ours now, not at the next Build()
+  // while that thread may drop its own (ThreadSanitizer found the race).
+  term_generator_.set_document(Xapian::Document());
   return xdoc;
 }
 

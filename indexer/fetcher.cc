@@ -113,7 +113,7 @@ struct Outcome {
 Outcome Retryable(absl::Status status) { return {std::move(status), true}; }
 Outcome Final(absl::Status status) { return {std::move(status), false}; }
 
-Outcome HttpOutcome(long http_status) {
+Outcome HttpOutcome(long http_status) {  // NOLINT(google-runtime-int): curl's
   const std::string message = absl::StrCat("HTTP ", http_status);
   if ((http_status >= 200 && http_status < 300) || http_status == 304) {
     return Final(absl::OkStatus());
@@ -449,7 +449,7 @@ int Batch::Collect() {
 void Batch::Complete(Job& job, CURLcode code) {
   CURL* easy = job.easy.get();
   FetchResult& result = job.result;
-  long http_status = 0;
+  long http_status = 0;  // NOLINT(google-runtime-int): curl_easy_getinfo's
   curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &http_status);
   result.http_status = http_status;
   char* final_url = nullptr;

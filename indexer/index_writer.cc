@@ -144,7 +144,8 @@ absl::StatusOr<IndexWriter::Outcome> IndexWriter::Add(
     FinishDocument(doc, &xdoc);
     for (auto& [word, count] : prepared.spelling) spelling_[word] += count;
     if (time_) {
-      ASSIGN_OR_RETURN(existed, WriteTimeSharded(doc, id_term, xdoc));
+      ASSIGN_OR_RETURN(existed,
+                       WriteTimeSharded(doc, id_term, std::move(xdoc)));
     } else if (shards_.empty()) {
       db_.replace_document(id_term, xdoc);
       if (FlushDue(0)) db_.commit();
@@ -152,8 +153,9 @@ absl::StatusOr<IndexWriter::Outcome> IndexWriter::Add(
       pending_ids_.insert(doc.id);
       const size_t shard = StableHash64(id_term) % shards_.size();
       const bool flush = FlushDue(shard);
+      // Moved, not copied: see WriteTimeSharded.
       shards_[shard]->Push(
-          [id_term, xdoc, flush](Xapian::WritableDatabase& db) {
+          [id_term, xdoc = std::move(xdoc), flush](Xapian::WritableDatabase& db) {
             db.replace_document(id_term, xdoc);
             if (flush) db.commit();
           });
@@ -182,7 +184,7 @@ bool IndexWriter::FlushDue(size_t database) {
 
 absl::StatusOr<bool> IndexWriter::WriteTimeSharded(
     const NewsDocument& doc, const std::string& id_term,
-    const Xapian::Document& xdoc) {
+    Xapian::Document xdoc) {
   std::optional<absl::Time> published;
   if (doc.published) published = StoredInstant(*doc.published);
   ASSIGN_OR_RETURN(const size_t shard,
@@ -209,7 +211,7 @@ absl::StatusOr<bool> IndexWriter::WriteTimeSharded(
   }
   const bool flush = FlushDue(shard);
   time_->thread(shard).Push(
-      [id_term, xdoc, flush](Xapian::WritableDatabase& db) {
+      [id_term, xdoc = std::move(xdoc), flush](Xapian::WritableDatabase& db) {
         db.replace_document(id_term, xdoc);
         if (flush) db.commit();
       });

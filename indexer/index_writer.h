@@ -185,10 +185,12 @@ class IndexWriter {
   // Records a write failure: the writer is spent (see Commit()).
   absl::Status Fail(const absl::Status& status, absl::string_view what);
   // Time shards: writes `xdoc` to the shard of its period, deleting other
-  // versions from other shards; whether one existed.
+  // versions from other shards; whether one existed. `xdoc` moves to the
+  // shard's thread: Xapian handles count references without atomics, so
+  // no copy may stay on this thread.
   absl::StatusOr<bool> WriteTimeSharded(const NewsDocument& doc,
                                         const std::string& id_term,
-                                        const Xapian::Document& xdoc);
+                                        Xapian::Document xdoc);
   absl::StatusOr<int64_t> DeleteTimeSharded(const Xapian::Query& query);
   absl::Status DrainShards();
   absl::Status CommitShards();

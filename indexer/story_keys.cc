@@ -112,7 +112,7 @@ std::vector<uint32_t> StoryBands(const std::vector<uint32_t>& features) {
   if (features.empty()) return bands;
   uint64_t mins[kMinHashes];
   for (int i = 0; i < kMinHashes; ++i) {
-    const uint64_t seed = Mix(static_cast<uint64_t>(i + 1));
+    const uint64_t seed = Mix(static_cast<uint64_t>(i) + 1);
     uint64_t best = ~0ULL;
     for (uint32_t f : features) best = std::min(best, Mix(f ^ seed));
     mins[i] = best;
@@ -384,7 +384,7 @@ std::string StoryKeyer::Assign(const Xapian::Database& committed,
   const std::string id_term = schema::IdTerm(doc.id);
   Xapian::PostingIterator self = committed.postlist_begin(id_term);
   if (self != committed.postlist_end(id_term)) {
-    const std::string key =
+    std::string key =
         committed.get_document(*self).get_value(schema::kSlotStoryKey);
     if (!key.empty()) return key;
   }

@@ -145,7 +145,7 @@ void FacetColumn::AddRow(Xapian::docid did, const std::string& value,
 
 absl::string_view FacetColumn::Source(Xapian::docid did) const {
   if (did >= rows_.size()) return "";
-  const uint32_t id = rows_[did].values[kSource - kSource];
+  const uint32_t id = rows_[did].values[0];  // [kSource - kSource]
   // Not a ?: of "" and the std::string: that makes a temporary string, and
   // the view returned would dangle (clang's -Wreturn-stack-address).
   if (id == 0) return "";

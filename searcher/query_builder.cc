@@ -506,6 +506,7 @@ absl::StatusOr<Xapian::Query> ApplyFilters(
     by_facet[facet].push_back(term);
   }
   std::vector<Xapian::Query> facets;
+  facets.reserve(by_facet.size());
   for (const auto& [facet, terms] : by_facet) {
     facets.emplace_back(Xapian::Query::OP_OR, terms.begin(), terms.end());
   }

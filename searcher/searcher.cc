@@ -272,8 +272,8 @@ absl::Status FillResults(const Xapian::MSet& mset, const Xapian::MSet& stats,
 
 absl::StatusOr<SearchResponse> SearchOnce(
     const Xapian::Database& db, const std::string& path,
-    std::shared_ptr<const FacetColumn> column, const SearchRequest& request,
-    absl::Time start, bool remote);
+    const std::shared_ptr<const FacetColumn>& column,
+    const SearchRequest& request, absl::Time start, bool remote);
 
 // Codes a search gets when a shard stops answering (NetworkError,
 // NetworkTimeoutError) or disappears.
@@ -352,7 +352,7 @@ absl::StatusOr<SearchResponse> Searcher::Search(const SearchRequest& request) {
     std::shared_ptr<const FacetColumn> column =
         pool_->sharded() ? nullptr : facet_cache_->Get(lease->db());
     absl::StatusOr<SearchResponse> response = SearchOnce(
-        lease->db(), pool_->path(), std::move(column), request, start,
+        lease->db(), pool_->path(), column, request, start,
         lease->has_remote());
     if (response.ok()) {
       response->shards_searched = lease->shards_searched();
@@ -453,8 +453,8 @@ namespace {
 
 absl::StatusOr<SearchResponse> SearchOnce(
     const Xapian::Database& db, const std::string& path,
-    std::shared_ptr<const FacetColumn> column, const SearchRequest& request,
-    absl::Time start, bool remote) {
+    const std::shared_ptr<const FacetColumn>& column,
+    const SearchRequest& request, absl::Time start, bool remote) {
   const absl::Time now = request.now.value_or(start);
   ASSIGN_OR_RETURN(absl::TimeZone zone, LoadZone(request.time_zone));
   const QueryOptions query_options{zone, request.language, now};

@@ -19,11 +19,14 @@
     if (!newsearch_status_.ok()) return newsearch_status_; \
   } while (0)
 
+// `tmp` is a name and `lhs` may declare one ("auto x"): neither can be
+// parenthesized.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define NEWSEARCH_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
   auto tmp = (expr);                                     \
   if (!tmp.ok()) return std::move(tmp).status();         \
-  lhs = std::move(tmp).value() /* NOLINT(bugprone-macro-parentheses): lhs \
-                                  may declare */
+  lhs = std::move(tmp).value()
+// NOLINTEND(bugprone-macro-parentheses)
 
 #define ASSIGN_OR_RETURN(lhs, expr) \
   NEWSEARCH_ASSIGN_OR_RETURN_IMPL_( \

@@ -41,6 +41,12 @@ for entry in "${targets[@]}"; do
   dir=$work/$name
   mkdir -p "$dir/corpus" "$dir/artifacts"
   cp "$here/corpus/$name/"* "$dir/corpus/"
+  # Targets whose parser has test fixtures also start from those (kept in
+  # one place, tests/data; same list as tests/CMakeLists.txt's replays).
+  case $name in
+    html_article) cp "$here/../data/pages/"* "$dir/corpus/" ;;
+    feed) cp "$here/../data/feeds/"* "$dir/corpus/" ;;
+  esac
   args=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048
         -max_len="$max_len" -detect_leaks=1 -print_final_stats=1
         -artifact_prefix="$dir/artifacts/")

@@ -690,10 +690,15 @@ TEST_F(FetcherTest, PoliteToEachHostButParallelAcrossHosts) {
     ASSERT_EQ(arrivals.size(), 4u);
     for (size_t i = 1; i < arrivals.size(); ++i) {
       // The delay is between transfer starts on the client; arrivals at the
-      // server jitter by the connection's latency.
-      EXPECT_GE(Ms(arrivals[i].start - arrivals[i - 1].start), 190);
+      // server jitter by the connection's latency (the first request also
+      // connects; under ASan a gap of 187 ms was seen). Without the delay a
+      // gap would be the 50 ms /busy takes.
+      EXPECT_GE(Ms(arrivals[i].start - arrivals[i - 1].start), 150);
       EXPECT_GE(arrivals[i].start, arrivals[i - 1].end);  // one at a time
     }
+    // Over three gaps the jitter does not add up: it is the first request's
+    // latency against the last one's.
+    EXPECT_GE(Ms(arrivals.back().start - arrivals.front().start), 3 * 200 - 50);
     first_starts.push_back(arrivals[0].start);
   }
   // The second host did not wait for the first: sequential would be >= 1.4 s.

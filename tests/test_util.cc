@@ -3,17 +3,59 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 namespace newsearch {
 namespace testing {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+// The directories MakeTempDir made in this process. After the last test they
+// are removed if every test passed; a failure, or NEWSEARCH_KEEP_TEST_DIRS=1,
+// keeps them for inspection. (Without this a CI run left gigabytes behind.)
+class TempDirs : public ::testing::Environment {
+ public:
+  void Add(fs::path dir) {
+    std::lock_guard<std::mutex> lock(mu_);
+    dirs_.push_back(std::move(dir));
+  }
+
+  void TearDown() override {
+    const char* keep = std::getenv("NEWSEARCH_KEEP_TEST_DIRS");
+    if (!::testing::UnitTest::GetInstance()->Passed() ||
+        (keep != nullptr && std::string(keep) == "1")) {
+      return;
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const fs::path& dir : dirs_) {
+      std::error_code ec;  // a directory already gone is fine
+      fs::remove_all(dir, ec);
+    }
+    dirs_.clear();
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<fs::path> dirs_;
+};
+
+// Registered before main() so that gtest tears it down after the last test;
+// gtest owns it.
+TempDirs* const kTempDirs = static_cast<TempDirs*>(
+    ::testing::AddGlobalTestEnvironment(new TempDirs));
+
+}  // namespace
 
 std::string MakeTempDir(const std::string& name) {
   const ::testing::TestInfo* info =
@@ -23,10 +65,13 @@ std::string MakeTempDir(const std::string& name) {
     unique =
         std::string(info->test_suite_name()) + "." + info->name() + "." + name;
   }
+  // Parameterised tests are named "Prefix/Suite.Test/0": one path component.
+  std::replace(unique.begin(), unique.end(), '/', '_');
   const fs::path dir = fs::path(::testing::TempDir()) / "newsearch_tests" /
                        (unique + "." + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
+  kTempDirs->Add(dir);
   return dir.string();
 }
 

@@ -39,8 +39,9 @@ MATCHER_P2(StatusIs, code, message_matcher, "") {
              message_matcher, std::string(status.message()), result_listener);
 }
 
-// A fresh, empty directory under the test temp dir, removed by the caller's
-// test fixture or left for inspection.
+// A fresh, empty directory under the test temp dir. It is removed after the
+// last test of the process if all passed, and kept for inspection otherwise
+// (or with NEWSEARCH_KEEP_TEST_DIRS=1).
 std::string MakeTempDir(const std::string& name);
 
 // Writes `content` to `path`, creating parent directories.

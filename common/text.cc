@@ -6,11 +6,33 @@
 #include <unicode/utf8.h>
 #include <xapian.h>
 
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 
 namespace newsearch {
+
+void EraseEmptyAndDuplicates(std::vector<std::string>* items) {
+  // Decide first, with views into the untouched strings, then move: moving
+  // a short string moves its characters and would invalidate a view.
+  std::vector<bool> keep(items->size());
+  absl::flat_hash_set<absl::string_view> seen;
+  for (size_t i = 0; i < items->size(); ++i) {
+    keep[i] = !(*items)[i].empty() && seen.insert((*items)[i]).second;
+  }
+  size_t out = 0;
+  for (size_t i = 0; i < items->size(); ++i) {
+    if (!keep[i]) continue;
+    if (out != i) (*items)[out] = std::move((*items)[i]);
+    ++out;
+  }
+  items->resize(out);
+}
 
 size_t FirstInvalidUtf8(absl::string_view text) {
   const auto* s = reinterpret_cast<const uint8_t*>(text.data());

@@ -1,5 +1,8 @@
 #include "newsearch/text.h"
 
+#include <string>
+#include <vector>
+
 #include "gtest/gtest.h"
 
 namespace newsearch {
@@ -12,6 +15,18 @@ TEST(Utf8Test, ValidatesAndLocatesBadBytes) {
   EXPECT_FALSE(IsValidUtf8(std::string("nul\0byte", 8)));
   EXPECT_EQ(FirstInvalidUtf8(std::string("nul\0byte", 8)), 3u);
   EXPECT_EQ(FirstInvalidUtf8("fine"), absl::string_view::npos);
+}
+
+TEST(EraseEmptyAndDuplicatesTest, KeepsTheFirstOfEachInOrder) {
+  // Short strings (kept inside the string object) and long ones alike.
+  const std::string long_a(100, 'a'), long_b(100, 'b');
+  std::vector<std::string> items = {"b",    "",  "a",    long_a, "b",
+                                    long_b, "a", long_a, "",     "c"};
+  EraseEmptyAndDuplicates(&items);
+  EXPECT_EQ(items, (std::vector<std::string>{"b", "a", long_a, long_b, "c"}));
+  std::vector<std::string> none = {"", ""};
+  EraseEmptyAndDuplicates(&none);
+  EXPECT_TRUE(none.empty());
 }
 
 TEST(NormalizeFilterValueTest, LowerCasesAndCollapsesSpace) {

@@ -2,7 +2,8 @@
 // feeds and pages we wrote and misbehaving on purpose: 500s then success, a
 // response slower than the timeout, a redirect loop, a 20 MB body, invalid
 // XML, a page that is not HTML, a page with no text, a 404, a host that does
-// not resolve; an ETag and a Last-Modified that give 304 on the second run.
+// not resolve; an ETag and a Last-Modified that give 304 on the second run;
+// a page over the record limits.
 #include <atomic>
 #include <map>
 #include <mutex>
@@ -181,10 +182,43 @@ class FeedServer {
     server_.Get("/articles/notes.pdf", [](const auto&, auto& res) {
       res.set_content("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "application/pdf");
     });
+    Hostile();
     server_.Get("/articles/empty.html", [](const auto&, auto& res) {
       res.set_content("<html><body><nav>Home</nav><p>Subscribe.</p></body>"
                       "</html>",
                       "text/html");
+    });
+  }
+
+  // A feed item with 1000 categories whose page has 2.5 MB of text: the
+  // limits of news.jsonl records apply to fetched articles too.
+  void Hostile() {
+    server_.Get("/feeds/hostile.rss", [this](const auto&, auto& res) {
+      std::string categories;
+      for (int i = 0; i < 1000; ++i) {
+        absl::StrAppend(&categories, "<category>topic ", i, "</category>");
+      }
+      res.set_content(
+          absl::StrCat("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel>"
+                       "<title>Vell Gazette</title><item><title>Long read"
+                       "</title><link>",
+                       Base(), "/articles/long.html</link>", categories,
+                       "</item></channel></rss>"),
+          "application/rss+xml");
+    });
+    std::string paragraphs = "<p>An aardvark opened the long read.</p>";
+    for (int i = 0; i < 25000; ++i) {
+      absl::StrAppend(&paragraphs, "<p>Paragraph ", i,
+                      " of the long read "
+                      "goes on about the harbour and the valley, again.</p>");
+    }
+    absl::StrAppend(&paragraphs, "<p>A zeppelin closed the long read.</p>");
+    const std::string html = absl::StrCat(
+        "<!doctype html><html lang=\"en\"><head><title>Long "
+        "read</title></head><body><article><h1>Long read</h1>",
+        paragraphs, "</article></body></html>");
+    server_.Get("/articles/long.html", [html](const auto&, auto& res) {
+      res.set_content(html, "text/html");
     });
   }
 
@@ -292,6 +326,24 @@ TEST_F(FetchTest, IndexesWhatWorksReportsEachFailureAndRemembers) {
   // What fetch remembers survives the rebuild: still 304s after it.
   testing::CommandResult third = Fetch();
   EXPECT_THAT(third.err, HasSubstr("2 not modified"));
+}
+
+TEST_F(FetchTest, FetchedArticlesHaveTheLimitsOfRecords) {
+  testing::WriteFile(dir_ + "/hostile.txt",
+                     server_.Base() + "/feeds/hostile.rss\n");
+  testing::CommandResult r = RunCommand(
+      testing::NewsindexPath() + " fetch --db " + Quote(db_) + " --feeds " +
+      Quote(dir_ + "/hostile.txt") + " --host_delay 0s --max_body 8000000");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const std::string page = server_.Base() + "/articles/long.html: warning: ";
+  EXPECT_THAT(r.err, HasSubstr(page + "field 'body' is "));
+  EXPECT_THAT(r.err, HasSubstr(page + "field 'topics' has 1000 items; kept "
+                                      "the first 100"));
+  EXPECT_THAT(r.err, HasSubstr("1 indexed"));
+  EXPECT_EQ(Count("aardvark"), 1);
+  EXPECT_EQ(Count("zeppelin"), 0);  // past the first MiB of the body
+  EXPECT_EQ(Count("topic:\"topic 99\""), 1);
+  EXPECT_EQ(Count("topic:\"topic 100\""), 0);
 }
 
 TEST_F(FetchTest, UsageErrors) {

@@ -31,77 +31,58 @@ absl::StatusOr<std::unique_ptr<IndexWriter>> IndexWriter::Open(
     IndexWriterOptions time_options = options;
     time_options.shard_by = time->by();
     // Before `time` is moved: arguments are evaluated in no set order.
-    std::vector<Xapian::WritableDatabase> lexicon = {time->lexicon()};
+    Xapian::WritableDatabase lexicon = time->lexicon();
     Xapian::Database snapshot = time->snapshot();
     return std::unique_ptr<IndexWriter>(
         new IndexWriter(path, std::move(lexicon), std::move(snapshot),
                         time_options, std::move(time)));
   }
+  if (options.segment_docs > 0 || options.shards > 1) {
+    SegmentOptions segment_options;
+    segment_options.writers = std::max(options.shards, 1);
+    if (options.segment_docs > 0)
+      segment_options.segment_docs = options.segment_docs;
+    segment_options.flush_every = options.flush_every;
+    ASSIGN_OR_RETURN(std::unique_ptr<Segments> segments,
+                     Segments::Open(path, segment_options));
+    Xapian::WritableDatabase meta = segments->meta();
+    Xapian::Database snapshot = segments->snapshot();
+    return std::unique_ptr<IndexWriter>(new IndexWriter(
+        path, std::move(meta), std::move(snapshot), options, nullptr,
+        std::move(segments)));
+  }
   try {
-    std::vector<Xapian::WritableDatabase> dbs;
-    Xapian::Database committed;
-    if (options.shards <= 1) {
-      dbs.emplace_back(path, Xapian::DB_CREATE_OR_OPEN);
-      committed.add_database(Xapian::Database(path));
-    } else {
-      std::error_code ec;
-      std::filesystem::create_directories(path, ec);
-      for (int k = 0; k < options.shards; ++k) {
-        const std::string shard = ShardPath(path, k);
-        dbs.emplace_back(shard, Xapian::DB_CREATE_OR_OPEN);
-        committed.add_database(Xapian::Database(shard));
-      }
-    }
+    Xapian::WritableDatabase db(path, Xapian::DB_CREATE_OR_OPEN);
+    Xapian::Database committed(path);
     return std::unique_ptr<IndexWriter>(
-        new IndexWriter(path, std::move(dbs), std::move(committed), options));
+        new IndexWriter(path, std::move(db), std::move(committed), options));
   } catch (const Xapian::Error& e) {
     return XapianErrorToStatus(
         e, "cannot open database '" + path + "' for writing");
   }
 }
 
-std::string ShardPath(const std::string& path, int shard) {
-  return absl::StrCat(path, "/shard", shard);
-}
-
-IndexWriter::IndexWriter(std::string path,
-                         std::vector<Xapian::WritableDatabase> dbs,
+IndexWriter::IndexWriter(std::string path, Xapian::WritableDatabase db,
                          Xapian::Database committed,
                          const IndexWriterOptions& options,
-                         std::unique_ptr<TimeShards> time)
+                         std::unique_ptr<TimeShards> time,
+                         std::unique_ptr<Segments> segments)
     : path_(std::move(path)),
-      db_(dbs.front()),
+      db_(std::move(db)),
       time_(std::move(time)),
+      segments_(std::move(segments)),
       committed_(std::move(committed)),
       options_(options),
       preparer_(options),
       story_keyer_(options.story_cache_reports) {
-  story_keyer_.LoadFrequencies(committed_);
-  if (dbs.size() > 1) {
-    for (size_t k = 0; k < dbs.size(); ++k) {
-      shards_.push_back(
-          std::make_unique<ShardThread>(dbs[k], absl::StrCat("shard", k)));
-    }
-    dbs_ = std::move(dbs);
-  }
+  // Frequencies persist in the metadata: of the meta database when
+  // segmented, whose snapshot holds none.
+  story_keyer_.LoadFrequencies(segments_ ? Xapian::Database(db_) : committed_);
 }
 
-absl::Status IndexWriter::DrainShards() {
-  absl::Status status = absl::OkStatus();
-  for (auto& shard : shards_) {
-    absl::Status drained = shard->Drain();
-    if (status.ok()) status = drained;
-  }
-  return status;
-}
-
-// Commits every shard, in parallel, each on its own thread.
-absl::Status IndexWriter::CommitShards() {
-  RETURN_IF_ERROR(DrainShards());
-  for (auto& shard : shards_) {
-    shard->Push([](Xapian::WritableDatabase& db) { db.commit(); });
-  }
-  return DrainShards();
+Xapian::doccount IndexWriter::doc_count() {
+  if (segments_) return segments_->CommittedCount().value_or(0);
+  return time_ ? committed_.get_doccount() : db_.get_doccount();
 }
 
 PreparedDocument DocumentPreparer::Prepare(NewsDocument doc) {
@@ -129,36 +110,30 @@ absl::StatusOr<IndexWriter::Outcome> IndexWriter::Add(
   Xapian::Document& xdoc = prepared.xdoc;
   try {
     const std::string id_term = schema::IdTerm(doc.id);
-    bool existed = time_                ? false
-                   : shards_.empty()    ? db_.term_exists(id_term)
-                                        : pending_ids_.contains(doc.id) ||
-                                           committed_.term_exists(id_term);
+    bool existed = time_       ? false
+                   : segments_ ? segments_->Contains(id_term)
+                               : db_.term_exists(id_term);
     if (!options_.story_keys) {
       if (doc.story_key.empty()) {
         doc.story_key = HexHash(absl::StrCat("story\n", doc.id));
       }
     } else {
-      doc.story_key = story_keyer_.Assign(committed_, doc, prepared.sketch);
+      // A segmented build knows its ids: no lookup for a new one.
+      doc.story_key = story_keyer_.Assign(committed_, doc, prepared.sketch,
+                                          !segments_ || existed);
       StoryKeyer::AddTo(prepared.sketch, xdoc);
     }
     FinishDocument(doc, &xdoc);
-    for (auto& [word, count] : prepared.spelling) spelling_[word] += count;
-    if (time_) {
+    if (segments_) {
+      segments_->Write(id_term, std::move(xdoc), prepared.spelling);
+    } else if (time_) {
+      for (auto& [word, count] : prepared.spelling) spelling_[word] += count;
       ASSIGN_OR_RETURN(existed,
                        WriteTimeSharded(doc, id_term, std::move(xdoc)));
-    } else if (shards_.empty()) {
+    } else {
+      for (auto& [word, count] : prepared.spelling) spelling_[word] += count;
       db_.replace_document(id_term, xdoc);
       if (FlushDue(0)) db_.commit();
-    } else {
-      pending_ids_.insert(doc.id);
-      const size_t shard = StableHash64(id_term) % shards_.size();
-      const bool flush = FlushDue(shard);
-      // Moved, not copied: see WriteTimeSharded.
-      shards_[shard]->Push(
-          [id_term, xdoc = std::move(xdoc), flush](Xapian::WritableDatabase& db) {
-            db.replace_document(id_term, xdoc);
-            if (flush) db.commit();
-          });
     }
     if (options_.story_keys)
       story_keyer_.Remember(committed_, doc, prepared.sketch);
@@ -236,23 +211,44 @@ absl::Status IndexWriter::Commit() {
   return status;
 }
 
+void IndexWriter::WriteBatchMetadata() {
+  story_keyer_.SaveFrequencies(db_);
+  for (const auto& [word, count] : spelling_) db_.add_spelling(word, count);
+  spelling_.clear();
+  if (checkpoint_) {
+    for (const auto& [key, value] : checkpoint_()) db_.set_metadata(key, value);
+  }
+  db_.set_metadata(schema::kLastCommitKey,
+                   FormatTimestamp({absl::Now(), TimePrecision::kSecond}));
+}
+
+absl::Status IndexWriter::CommitSegmented() {
+  // The segments, then the meta database with the checkpoint: a crash
+  // between leaves documents a batch ahead, which replaying the batch
+  // replaces.
+  RETURN_IF_ERROR(segments_->CommitSegments());
+  WriteBatchMetadata();
+  db_.commit();
+  ASSIGN_OR_RETURN(const bool rotated, segments_->Rotate());
+  committed_ = segments_->snapshot();
+  if (rotated) {
+    // What was pending is in the snapshot now, whose docids are new.
+    story_keyer_.ForgetPending();
+    story_keyer_.ForgetDocids();
+  }
+  return absl::OkStatus();
+}
+
 absl::Status IndexWriter::CommitPending() {
   if (pending_ == 0) return absl::OkStatus();
-  RETURN_IF_ERROR(DrainShards());  // shard0's handle is ours again
-  if (time_) RETURN_IF_ERROR(time_->DrainAll());
   try {
-    story_keyer_.SaveFrequencies(db_);
-    for (const auto& [word, count] : spelling_) db_.add_spelling(word, count);
-    spelling_.clear();
-    if (checkpoint_) {
-      // In every shard: a resumed build starts from the least advanced.
-      for (const auto& [key, value] : checkpoint_()) {
-        if (dbs_.empty()) db_.set_metadata(key, value);
-        for (Xapian::WritableDatabase& db : dbs_) db.set_metadata(key, value);
-      }
+    if (segments_) {
+      RETURN_IF_ERROR(CommitSegmented());
+      pending_ = 0;
+      return absl::OkStatus();
     }
-    db_.set_metadata(schema::kLastCommitKey,
-                     FormatTimestamp({absl::Now(), TimePrecision::kSecond}));
+    if (time_) RETURN_IF_ERROR(time_->DrainAll());
+    WriteBatchMetadata();
     bool renumbered = false;
     if (time_) {
       // The shards, then the lexicon with the checkpoint: a crash between
@@ -261,15 +257,12 @@ absl::Status IndexWriter::CommitPending() {
       pending_shard_.clear();
       renumbered = time_->Refresh();
       committed_ = time_->snapshot();
-    } else if (shards_.empty()) {
-      db_.commit();
     } else {
-      RETURN_IF_ERROR(CommitShards());
-      pending_ids_.clear();
+      db_.commit();
+      committed_.reopen();
     }
     pending_ = 0;
     since_flush_.assign(since_flush_.size(), 0);
-    if (!time_) committed_.reopen();
     story_keyer_.ForgetPending();
     if (renumbered) story_keyer_.ForgetDays();  // docids of the old snapshot
     return absl::OkStatus();
@@ -279,7 +272,6 @@ absl::Status IndexWriter::CommitPending() {
 }
 
 std::string IndexWriter::GetMetadata(const std::string& key) {
-  if (!DrainShards().ok()) return "";
   try {
     return db_.get_metadata(key);
   } catch (const Xapian::Error&) {
@@ -287,22 +279,8 @@ std::string IndexWriter::GetMetadata(const std::string& key) {
   }
 }
 
-std::vector<std::string> IndexWriter::GetMetadataEach(const std::string& key) {
-  if (dbs_.empty() || time_) return {GetMetadata(key)};
-  std::vector<std::string> values(dbs_.size());
-  if (!DrainShards().ok()) return values;
-  try {
-    for (size_t k = 0; k < dbs_.size(); ++k) {
-      values[k] = dbs_[k].get_metadata(key);
-    }
-  } catch (const Xapian::Error&) {
-  }
-  return values;
-}
-
 absl::Status IndexWriter::SetMetadata(const std::string& key,
                                       const std::string& value) {
-  RETURN_IF_ERROR(DrainShards());
   try {
     db_.set_metadata(key, value);
     ++pending_;  // so that Commit() commits it
@@ -344,8 +322,8 @@ Xapian::Query DeleteQuery(const DeleteSpec& spec) {
 }  // namespace
 
 absl::StatusOr<int64_t> IndexWriter::Delete(const DeleteSpec& spec) {
-  if (!shards_.empty()) {
-    return absl::UnimplementedError("delete from a sharded build");
+  if (segments_) {
+    return absl::UnimplementedError("delete from a segmented build");
   }
   const Xapian::Query query = DeleteQuery(spec);
   if (query.empty()) {
@@ -404,9 +382,7 @@ absl::StatusOr<int64_t> IndexWriter::DeleteTimeSharded(
 }
 
 absl::StatusOr<bool> IndexWriter::WriteVariants(const NameVariants& variants) {
-  absl::Status status = Commit();
-  if (status.ok()) status = DrainShards();
-  if (!status.ok()) return status;
+  RETURN_IF_ERROR(Commit());
   return variants.WriteSynonyms(db_);
 }
 

@@ -39,6 +39,7 @@
 #include "absl/time/time.h"
 #include "indexer/document_builder.h"
 #include "indexer/name_variants.h"
+#include "indexer/segments.h"
 #include "indexer/shard_thread.h"
 #include "indexer/story_keys.h"
 #include "indexer/time_shards.h"
@@ -59,15 +60,14 @@ struct IndexWriterOptions {
   size_t story_cache_reports = kMaxCachedReports;
   // Words go into Xapian's spelling table, for did-you-mean suggestions.
   bool spelling = true;
-  // More than one: `path` is a directory of shard databases (shard0,
-  // shard1, ...), each written by a thread of its own (Xapian's inversion
-  // and flushing are most of indexing), to be merged by compaction; a
-  // document's shard is a hash of its id, so replacing works across runs.
-  // For building a new database only (reindex): a process that dies during
-  // a commit may leave some shards a batch ahead, which only Ingest's
-  // resume (from the least advanced shard) makes good. Metadata, spelling
-  // and synonyms live in shard0; Delete is not supported.
+  // A build no reader sees (reindex): with segment_docs > 0 or shards > 1,
+  // `path` is a directory of bounded segments (segments.h), written by
+  // `shards` threads (Xapian's inversion and flushing are most of indexing)
+  // and merged by compaction; each holds segment_docs documents per writer
+  // before it closes. Metadata and synonyms live in its meta database;
+  // Delete is not supported.
   int shards = 1;
+  int segment_docs = 0;
   // For a build no reader sees (reindex): each database also commits after
   // this many of its documents between batches (0: only at batches).
   // Xapian's inverter keeps pending postings in std::maps that grow slower
@@ -119,9 +119,6 @@ class DocumentPreparer {
   StoryKeyer sketcher_;  // only its Sketch(), which reads no database
 };
 
-// The directory of shard `shard` of a sharded database at `path`.
-std::string ShardPath(const std::string& path, int shard);
-
 class IndexWriter {
  public:
   enum class Outcome { kAdded, kReplaced };
@@ -151,10 +148,9 @@ class IndexWriter {
     checkpoint_ = std::move(checkpoint);
   }
   // Metadata of the database as last committed (or as pending, if set
-  // since); of shard0 when sharded.
+  // since); of the meta database or the lexicon when segmented or
+  // time-sharded.
   std::string GetMetadata(const std::string& key);
-  // The value of `key` in each shard (one value when not sharded).
-  std::vector<std::string> GetMetadataEach(const std::string& key);
   // Set now, committed with the next batch.
   absl::Status SetMetadata(const std::string& key, const std::string& value);
 
@@ -168,18 +164,17 @@ class IndexWriter {
   // name_variants.h); false when it was already there.
   absl::StatusOr<bool> WriteVariants(const NameVariants& variants);
 
-  Xapian::doccount doc_count() const {
-    return shards_.empty() && !time_ ? db_.get_doccount()
-                                     : committed_.get_doccount();
-  }
+  // Documents committed (and, for one database, pending).
+  Xapian::doccount doc_count();
   const IndexWriterOptions& options() const { return options_; }
   // Reports the story keyer holds in memory now.
   size_t cached_story_reports() const { return story_keyer_.CachedReports(); }
 
  private:
-  IndexWriter(std::string path, std::vector<Xapian::WritableDatabase> dbs,
+  IndexWriter(std::string path, Xapian::WritableDatabase db,
               Xapian::Database committed, const IndexWriterOptions& options,
-              std::unique_ptr<TimeShards> time = nullptr);
+              std::unique_ptr<TimeShards> time = nullptr,
+              std::unique_ptr<Segments> segments = nullptr);
   // Commit() but for the failure bookkeeping.
   absl::Status CommitPending();
   // Records a write failure: the writer is spent (see Commit()).
@@ -192,8 +187,11 @@ class IndexWriter {
                                         const std::string& id_term,
                                         Xapian::Document xdoc);
   absl::StatusOr<int64_t> DeleteTimeSharded(const Xapian::Query& query);
-  absl::Status DrainShards();
-  absl::Status CommitShards();
+  // Segmented: commits the segments, then the meta database with the
+  // checkpoint, and closes full segments.
+  absl::Status CommitSegmented();
+  // Metadata, spelling of a single database and the checkpoint, into db_.
+  void WriteBatchMetadata();
   // Counts a document written to `database`; true when it should commit
   // now (options_.flush_every).
   bool FlushDue(size_t database);
@@ -204,11 +202,7 @@ class IndexWriter {
   std::unique_ptr<TimeShards> time_;  // time shards, when so
   // Time shards: the shard each document of this batch went to.
   absl::flat_hash_map<std::string, size_t> pending_shard_;
-  // Sharded: a handle on each shard (used only when the shards are
-  // drained) and the threads that write them.
-  std::vector<Xapian::WritableDatabase> dbs_;
-  std::vector<std::unique_ptr<ShardThread>> shards_;
-  absl::flat_hash_set<std::string> pending_ids_;  // sharded: this batch's
+  std::unique_ptr<Segments> segments_;  // a segmented build, when so
   Xapian::Database committed_;  // read-only snapshot for story lookups
   IndexWriterOptions options_;
   DocumentPreparer preparer_;  // for Add(NewsDocument)

@@ -301,23 +301,18 @@ class Ingestor {
   }
 
   // Lines an earlier run committed of `path` (-1: all of it), when resuming
-  // and the file is unchanged since; of a sharded build, what its least
-  // advanced shard committed.
+  // and the file is unchanged since.
   int ResumeFrom(const std::string& path) {
     if (!options_.resume) return 0;
     const std::string stamp = FileStamp(path);
     if (stamp.empty()) return 0;
-    int least = -1;
-    for (const std::string& saved :
-         writer_.GetMetadataEach(CheckpointKey(path))) {
-      if (!absl::StartsWith(saved, stamp + " ")) return 0;
-      const std::string rest = saved.substr(stamp.size() + 1);
-      int line = 0;
-      if (rest == "done") continue;
-      if (!absl::SimpleAtoi(rest, &line)) return 0;
-      least = least < 0 ? line : std::min(least, line);
-    }
-    return least;
+    const std::string saved = writer_.GetMetadata(CheckpointKey(path));
+    if (!absl::StartsWith(saved, stamp + " ")) return 0;
+    const std::string rest = saved.substr(stamp.size() + 1);
+    int line = 0;
+    if (rest == "done") return -1;
+    if (!absl::SimpleAtoi(rest, &line)) return 0;
+    return line;
   }
 
   absl::Status ReadFile(const std::string& path, InputFormat format) {

@@ -11,6 +11,7 @@
 #include "absl/time/clock.h"
 #include "absl/strings/str_cat.h"
 #include "indexer/db_layout.h"
+#include "indexer/segments.h"
 #include "newsearch/shard_stub.h"
 #include "newsearch/status_macros.h"
 #include "newsearch/xapian_status.h"
@@ -29,20 +30,19 @@ constexpr char kCarriedPrefix[] = "newsearch:fetch:";
 // IndexWriterOptions::flush_every for builds: 1,000 was a little faster
 // than 2,000 and 1.1x faster than 4,000 on Reuters-21578 with two shards.
 constexpr int kBuildFlushEvery = 1000;
+// Documents each writer puts in a segment before it closes (segments.h).
+constexpr int kBuildSegmentDocs = 25000;
 
-// The shards of a build directory made by a sharded writer (0: not one).
-int ShardsIn(const std::string& build) {
-  int shards = 0;
-  std::error_code ec;
-  while (fs::exists(ShardPath(build, shards), ec)) ++shards;
-  return shards;
+// The database holding a build's metadata: its meta database when
+// segmented.
+std::string MetadataPath(const std::string& dir) {
+  return Segments::IsSegmented(dir) ? Segments::Databases(dir).front() : dir;
 }
 
-// Metadata of a database, or of a sharded build's shard0.
+// Metadata of a database or a build.
 std::string ReadMetadata(const std::string& dir, const std::string& key) {
   try {
-    const std::string primary = ShardsIn(dir) > 0 ? ShardPath(dir, 0) : dir;
-    return Xapian::Database(primary).get_metadata(key);
+    return Xapian::Database(MetadataPath(dir)).get_metadata(key);
   } catch (const Xapian::Error&) {
     return "";
   }
@@ -120,10 +120,12 @@ absl::Status Compact(const std::string& from, const std::string& to) {
   }
   try {
     Xapian::Database source;
-    const int shards = ShardsIn(from);
-    if (shards == 0) source.add_database(Xapian::Database(from));
-    for (int k = 0; k < shards; ++k) {
-      source.add_database(Xapian::Database(ShardPath(from, k)));
+    if (Segments::IsSegmented(from)) {
+      for (const std::string& path : Segments::Databases(from)) {
+        source.add_database(Xapian::Database(path));
+      }
+    } else {
+      source.add_database(Xapian::Database(from));
     }
     source.compact(to);
   } catch (const Xapian::Error& e) {
@@ -139,16 +141,17 @@ absl::StatusOr<IngestStats> Build(const ReindexOptions& options,
                                   const std::string& sources,
                                   const std::string& build_key,
                                   const DiagnosticSink& sink) {
-  // Shards: one per thread, or as many as the build being resumed has.
+  // Segments written by a thread each (segments.h); time shards write on a
+  // thread each already. A build resumes in the layout it has.
   IndexWriterOptions writer_options = options.writer;
-  const int existing = ShardsIn(build);
   std::error_code ec;
   const bool single = fs::exists(build + "/iamglass", ec);
-  writer_options.shards = existing > 0 ? existing
-                          : single     ? 1
-                                       : std::max(1, options.ingest.threads);
-  // Time shards write on a thread each already.
-  if (writer_options.shard_by != ShardBy::kNone) writer_options.shards = 1;
+  if (writer_options.shard_by == ShardBy::kNone && !single) {
+    writer_options.shards = std::max(1, options.ingest.threads);
+    writer_options.segment_docs = kBuildSegmentDocs;
+  } else {
+    writer_options.shards = 1;
+  }
   if (writer_options.flush_every == 0)
     writer_options.flush_every = kBuildFlushEvery;
   ASSIGN_OR_RETURN(std::unique_ptr<IndexWriter> writer,
@@ -229,9 +232,9 @@ absl::StatusOr<ReindexResult> Reindex(const ReindexOptions& options,
     result.stopped = true;
     return result;
   }
-  // Hash shards must be merged; a single database or time shards may be
+  // Segments must be merged; a single database or time shards may be
   // used as they are.
-  if (options.compact || ShardsIn(build) > 0) {
+  if (options.compact || Segments::IsSegmented(build)) {
     const absl::Time start = absl::Now();
     RETURN_IF_ERROR(Compact(build, target));
     result.compact_seconds = absl::ToDoubleSeconds(absl::Now() - start);

@@ -375,14 +375,17 @@ StoryKeyer::Day& StoryKeyer::LoadDay(const Xapian::Database& committed,
 
 std::string StoryKeyer::Assign(const Xapian::Database& committed,
                                const NewsDocument& doc,
-                               const StorySketch& sketch) {
+                               const StorySketch& sketch,
+                               bool may_be_committed) {
   if (!doc.story_key.empty()) return doc.story_key;
   // Re-indexed: keep the key the document had.
   if (auto it = pending_ids_.find(doc.id); it != pending_ids_.end()) {
     return it->second->key;
   }
   const std::string id_term = schema::IdTerm(doc.id);
-  Xapian::PostingIterator self = committed.postlist_begin(id_term);
+  Xapian::PostingIterator self = may_be_committed
+                                     ? committed.postlist_begin(id_term)
+                                     : committed.postlist_end(id_term);
   if (self != committed.postlist_end(id_term)) {
     std::string key =
         committed.get_document(*self).get_value(schema::kSlotStoryKey);
@@ -500,6 +503,21 @@ void StoryKeyer::ForgetDays() {
   pending_members_.clear();
   days_.clear();
   cached_reports_ = 0;
+}
+
+void StoryKeyer::ForgetDocids() {
+  for (auto it = days_.begin(); it != days_.end();) {
+    const std::deque<Entry>& entries = it->second.entries;
+    const bool stale = std::any_of(
+        entries.begin(), entries.end(),
+        [](const Entry& e) { return e.docid != 0 && !e.identified; });
+    if (!stale) {
+      ++it;
+      continue;
+    }
+    cached_reports_ -= entries.size();
+    days_.erase(it++);
+  }
 }
 
 void StoryKeyer::AddTo(const StorySketch& sketch, Xapian::Document& xdoc) {

@@ -133,8 +133,10 @@ class StoryKeyer {
   // The key `doc` should have: its own explicit key, the key its previous
   // version had in `db`, the key of the most similar story in `db`, or a
   // new one.
+  // `may_be_committed` false skips looking for a previous version in
+  // `committed`, for a caller that knows the id is new.
   std::string Assign(const Xapian::Database& committed, const NewsDocument& doc,
-                     const StorySketch& sketch);
+                     const StorySketch& sketch, bool may_be_committed = true);
 
   static void AddTo(const StorySketch& sketch, Xapian::Document& xdoc);
 
@@ -148,6 +150,10 @@ class StoryKeyer {
   // After a commit whose snapshot numbers documents anew (time shards were
   // added, see time_shards.h): drops every day, to be read again.
   void ForgetDays();
+  // After a commit whose snapshot numbers documents anew but holds all it
+  // held (segments were closed, see segments.h): drops the days holding a
+  // report known only by its old docid, to be read again.
+  void ForgetDocids();
 
   // Reports held in memory (for tests of the bound).
   size_t CachedReports() const { return cached_reports_; }

@@ -94,6 +94,19 @@ PreparedDocument DocumentPreparer::Prepare(NewsDocument doc) {
   return prepared;
 }
 
+namespace {
+
+// A document's writer in a segmented build: by its UTC day, so that
+// documents of one recency bucket (an hour or a day, recency.h), which
+// tie when their texts score the same, keep their input order after the
+// merge (segments.h), and rank as in one database written in input order.
+uint64_t SegmentRoute(const NewsDocument& doc) {
+  if (!doc.published) return 0;
+  return StableHash64(DayKey(StoredInstant(*doc.published)));
+}
+
+}  // namespace
+
 IndexWriter::~IndexWriter() {
   // Errors here have nowhere to go; callers that care call Commit() first.
   (void)Commit();
@@ -125,7 +138,8 @@ absl::StatusOr<IndexWriter::Outcome> IndexWriter::Add(
     }
     FinishDocument(doc, &xdoc);
     if (segments_) {
-      segments_->Write(id_term, std::move(xdoc), prepared.spelling);
+      segments_->Write(id_term, SegmentRoute(doc), std::move(xdoc),
+                       prepared.spelling);
     } else if (time_) {
       for (auto& [word, count] : prepared.spelling) spelling_[word] += count;
       ASSIGN_OR_RETURN(existed,

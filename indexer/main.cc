@@ -255,6 +255,36 @@ absl::StatusOr<std::unique_ptr<IndexSetup>> SetupFromFlags(
   return setup;
 }
 
+// newsindex add into a database that does not exist yet: built as a
+// reindex builds (segments on every thread, merged), as generation 1.
+int RunFirstLoad(const std::string& db, IndexSetup& setup) {
+  ReindexOptions options;
+  options.db = db;
+  std::unique_ptr<ProgressReporter> progress = MakeProgress("add");
+  options.ingest = setup.ingest;
+  options.ingest.progress = [&](const IngestProgress& p) {
+    progress->Update(p);
+  };
+  options.writer = setup.writer;
+  options.writer.batch_size = BatchSize(/*build=*/true);
+  if (setup.variants) options.variants = &*setup.variants;
+  const DiagnosticSink sink = Report;
+  absl::StatusOr<ReindexResult> result = FirstLoad(options, sink);
+  progress->Finish();
+  if (!result.ok()) return Fail(std::string(result.status().message()));
+  const IngestStats& stats = result->stats;
+  if (!absl::GetFlag(FLAGS_quiet) || result->stopped) {
+    std::cerr << "newsindex: " << (result->resumed ? "resumed, " : "")
+              << stats.Summary()
+              << (result->stopped ? " (stopped: run again to finish)"
+                                  : absl::StrFormat(", compacted in %.2f s",
+                                                    result->compact_seconds))
+              << "\n";
+  }
+  if (result->stopped) return kExitStopped;
+  return stats.skipped > 0 || stats.files_failed > 0 ? kExitSkipped : 0;
+}
+
 // newsindex [add] --db DB INPUT...: insert or replace.
 int RunIndex(std::vector<std::string> inputs) {
   const std::string db = absl::GetFlag(FLAGS_db);
@@ -265,6 +295,11 @@ int RunIndex(std::vector<std::string> inputs) {
   if (!setup.ok()) return Fail(std::string(setup.status().message()));
   absl::StatusOr<WriterLock> lock = WriterLock::Acquire(db);
   if (!lock.ok()) return Fail(std::string(lock.status().message()));
+  std::error_code ec;
+  if ((*setup)->writer.shard_by == ShardBy::kNone &&
+      !std::filesystem::exists(db, ec) && !LiveGeneration(db)) {
+    return RunFirstLoad(db, **setup);
+  }
   absl::StatusOr<std::string> dir = ResolveForWriting(db);
   if (!dir.ok()) return Fail(std::string(dir.status().message()));
   absl::StatusOr<std::unique_ptr<IndexWriter>> writer =

@@ -193,27 +193,15 @@ std::string MergeSources(const std::string& metadata,
   return absl::StrJoin(sources, "\n");
 }
 
-absl::StatusOr<ReindexResult> Reindex(const ReindexOptions& options,
+namespace {
+
+// Builds generation live + 1 from `inputs` (resuming a build of the same
+// key), merges it and switches the database to it.
+absl::StatusOr<ReindexResult> Rebuild(const ReindexOptions& options,
+                                      const std::vector<std::string>& inputs,
+                                      const std::string& sources,
+                                      const std::string& build_key,
                                       const DiagnosticSink& sink) {
-  std::error_code ec;
-  const bool exists = fs::exists(options.db, ec);
-  const std::string recorded =
-      exists ? ReadMetadata(options.db, kSourcesKey) : "";
-  const std::string sources = options.ingest.inputs.empty()
-                                  ? recorded
-                                  : MergeSources("", options.ingest.inputs);
-  if (sources.empty()) {
-    return absl::InvalidArgumentError(
-        "nothing to reindex from: give the inputs (the database records "
-        "none)");
-  }
-  // A build resumes only a build of the same sources and layout.
-  const std::string build_key =
-      options.writer.shard_by == ShardBy::kNone
-          ? sources
-          : absl::StrCat(sources, "\n# time shards: ",
-                         options.writer.shard_by == ShardBy::kYear ? "year"
-                                                                   : "month");
   const Plan plan = PlanBuild(options.db, build_key);
   const std::optional<int> live = LiveGeneration(options.db);
   if (live && *live == plan.generation) {
@@ -226,14 +214,15 @@ absl::StatusOr<ReindexResult> Reindex(const ReindexOptions& options,
   result.resumed = plan.resume;
   const std::string build = BuildDir(options.db, plan.generation);
   const std::string target = GenerationDir(options.db, plan.generation);
-  ASSIGN_OR_RETURN(result.stats, Build(options, build, RecordedSources(sources),
-                                       sources, build_key, sink));
+  ASSIGN_OR_RETURN(result.stats,
+                   Build(options, build, inputs, sources, build_key, sink));
   if (result.stats.stopped) {
     result.stopped = true;
     return result;
   }
   // Segments must be merged; a single database or time shards may be
   // used as they are.
+  std::error_code ec;
   if (options.compact || Segments::IsSegmented(build)) {
     const absl::Time start = absl::Now();
     RETURN_IF_ERROR(Compact(build, target));
@@ -257,6 +246,47 @@ absl::StatusOr<ReindexResult> Reindex(const ReindexOptions& options,
     RemoveAll(old);
   }
   return result;
+}
+
+}  // namespace
+
+absl::StatusOr<ReindexResult> Reindex(const ReindexOptions& options,
+                                      const DiagnosticSink& sink) {
+  std::error_code ec;
+  const bool exists = fs::exists(options.db, ec);
+  const std::string recorded =
+      exists ? ReadMetadata(options.db, kSourcesKey) : "";
+  const std::string sources = options.ingest.inputs.empty()
+                                  ? recorded
+                                  : MergeSources("", options.ingest.inputs);
+  if (sources.empty()) {
+    return absl::InvalidArgumentError(
+        "nothing to reindex from: give the inputs (the database records "
+        "none)");
+  }
+  // A build resumes only a build of the same sources and layout.
+  const std::string build_key =
+      options.writer.shard_by == ShardBy::kNone
+          ? sources
+          : absl::StrCat(sources, "\n# time shards: ",
+                         options.writer.shard_by == ShardBy::kYear ? "year"
+                                                                   : "month");
+  return Rebuild(options, RecordedSources(sources), sources, build_key, sink);
+}
+
+absl::StatusOr<ReindexResult> FirstLoad(const ReindexOptions& options,
+                                        const DiagnosticSink& sink) {
+  std::error_code ec;
+  if (fs::exists(options.db, ec) || LiveGeneration(options.db)) {
+    return absl::FailedPreconditionError(
+        "a first load is for a database that does not exist yet: " +
+        options.db);
+  }
+  const std::string sources = MergeSources("", options.ingest.inputs);
+  // Standard input is read again from the start by a resumed load: what
+  // was committed is replaced, not duplicated.
+  return Rebuild(options, options.ingest.inputs, sources,
+                 absl::StrCat("# first load\n", sources), sink);
 }
 
 }  // namespace newsearch

@@ -54,6 +54,15 @@ struct ReindexResult {
 absl::StatusOr<ReindexResult> Reindex(const ReindexOptions& options,
                                       const DiagnosticSink& sink);
 
+// `add` into a database that does not exist yet: the inputs as given
+// (standard input too) are built the way Reindex builds, in parallel
+// segments merged by compaction, as generation 1 (db_layout.h), and
+// recorded as the sources. A first load stopped or killed leaves its
+// build, which the next first load of the same inputs resumes.
+// kFailedPrecondition when the database exists.
+absl::StatusOr<ReindexResult> FirstLoad(const ReindexOptions& options,
+                                        const DiagnosticSink& sink);
+
 // The sources a database records, and `inputs` added to them (absolute,
 // without duplicates, stdin left out), as stored under kSourcesKey.
 std::vector<std::string> RecordedSources(const std::string& metadata);

@@ -160,13 +160,12 @@ bool Segments::Contains(const std::string& id_term) const {
 }
 
 void Segments::Write(
-    const std::string& id_term, Xapian::Document xdoc,
+    const std::string& id_term, uint64_t route, Xapian::Document xdoc,
     const std::vector<std::pair<std::string, Xapian::termcount>>& spelling) {
-  const uint64_t hash = StableHash64(id_term);
-  Writer& writer = *writers_[hash % writers_.size()];
-  auto [it, added] = ids_.try_emplace(hash, writer.number);
+  Writer& writer = *writers_[route % writers_.size()];
+  auto [it, added] = ids_.try_emplace(StableHash64(id_term), writer.number);
   if (!added && it->second != writer.number) {
-    replaced_[it->second].push_back(id_term);
+    ForgetOldVersion(id_term, it->second);
     it->second = writer.number;
   }
   for (const auto& [word, count] : spelling) writer.spelling[word] += count;
@@ -181,6 +180,17 @@ void Segments::Write(
     db.replace_document(id_term, xdoc);
     if (flush) db.commit();
   });
+}
+
+void Segments::ForgetOldVersion(const std::string& id_term, int number) {
+  for (auto& other : writers_) {
+    if (other->number != number) continue;
+    other->thread->Push([id_term](Xapian::WritableDatabase& db) {
+      db.delete_document(id_term);
+    });
+    return;
+  }
+  replaced_[number].push_back(id_term);  // closed: deleted at the commit
 }
 
 absl::Status Segments::DrainAll() {

@@ -10,9 +10,12 @@
 //   seg000001/  words; each written by one writer thread, never reopened for
 //   ...         writing once closed, except to delete a replaced document
 //
-// `writers` segments are open at a time, one per thread (shard_thread.h);
-// a document goes to the writer of its id's hash, so the same id in one
-// run always meets its earlier version in the same open segment. A commit
+// `writers` segments are open at a time, one per thread (shard_thread.h).
+// The caller routes each document by a key: documents of one key keep
+// their input order, as documents merged by compaction keep the order of
+// the segments (IndexWriter routes by published day, so documents that
+// tie in score, mostly of one recency bucket, rank as one database written
+// in input order ranks them). A commit
 // (a checkpoint) commits the open segments, then the meta database; once
 // the open segments hold segment_docs documents each, they close together
 // and join the snapshot, and new ones open.
@@ -24,7 +27,8 @@
 //
 // A document whose id is in a closed segment (the input repeats it, or a
 // resumed build replays a batch) is written to its open segment, and its
-// old version deleted at the next commit, before the checkpoint. Ids are
+// old version deleted at the next commit, before the checkpoint; an old
+// version in another writer's open segment is deleted there. Ids are
 // known by a 64-bit hash of the id term; a collision only reports a new
 // document as replaced and deletes nothing (the other id is not there).
 //
@@ -70,10 +74,10 @@ class Segments {
 
   // Whether a document with this id term was written (committed or not).
   bool Contains(const std::string& id_term) const;
-  // Queues `xdoc` for the open segment of its id (moved: Xapian handles
-  // count references without atomics, so no copy may stay on this thread)
-  // with its spelling words.
-  void Write(const std::string& id_term, Xapian::Document xdoc,
+  // Queues `xdoc` for the open segment of `route`'s writer (moved: Xapian
+  // handles count references without atomics, so no copy may stay on this
+  // thread) with its spelling words.
+  void Write(const std::string& id_term, uint64_t route, Xapian::Document xdoc,
              const std::vector<std::pair<std::string, Xapian::termcount>>&
                  spelling);
 
@@ -99,6 +103,9 @@ class Segments {
   absl::Status LoadClosed();
   absl::Status OpenWriters();
   std::string SegmentPath(int number) const;
+  // Deletes the version of `id_term` in segment `number`: now if it is
+  // open, at the next commit if closed.
+  void ForgetOldVersion(const std::string& id_term, int number);
   absl::Status DeleteReplaced();
   void BuildSnapshot();
   absl::Status DrainAll();

@@ -47,7 +47,8 @@ TEST_F(CliTest, SampleCorpusIndexesCleanlyAndIdempotently) {
   EXPECT_THAT(
       first.err,
       MatchesRegex("newsindex: [0-9]+ indexed \\([0-9]+ new, 0 "
-                   "replaced\\), 0 skipped, [0-9]+ files, .* docs/s\n"));
+                   "replaced\\), 0 skipped, [0-9]+ files, .* docs/s, "
+                   "compacted in [0-9.]+ s\n"));
   testing::CommandResult count1 =
       RunCommand(Search(db_, "--json --no-fold --limit 0 ''"));
   ASSERT_EQ(count1.exit_code, 0) << count1.err;

@@ -252,6 +252,36 @@ TEST_F(ReindexTest, SigtermStopsReindexAndTheNextRunResumes) {
   EXPECT_EQ(Ids(db_).size(), static_cast<size_t>(kDocuments));
 }
 
+// An add into a new database is built as a reindex is, in segments on
+// every thread: stopped, it leaves no database but its build, which the
+// next add of the same input resumes.
+TEST_F(ReindexTest, SigtermStopsAFirstLoadAndTheNextAddResumes) {
+  constexpr int kMany = 10000;  // so that the signal comes in time
+  const std::string corpus = WriteCorpus(dir_, kMany, "many.jsonl");
+  const pid_t pid = Spawn(Newsindex({"--threads", "2", "--batch_size", "100",
+                                     "--db", db_, corpus}),
+                          dir_ + "/add.log");
+  ASSERT_GT(pid, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  kill(pid, SIGTERM);
+  const int code = Wait(pid);
+  const std::string log = ReadFile(dir_ + "/add.log");
+  if (code == 0) GTEST_SKIP() << "add finished before the signal";
+  EXPECT_EQ(code, 3) << log;
+  EXPECT_THAT(log, HasSubstr("stopped: run again to finish"));
+  EXPECT_FALSE(fs::exists(db_));
+  testing::CommandResult rerun = RunCommand(
+      testing::NewsindexPath() + " --threads 2 --db " + Quote(db_) + " " +
+      Quote(corpus));
+  EXPECT_EQ(rerun.exit_code, 0) << rerun.err;
+  EXPECT_THAT(rerun.err, HasSubstr("resumed, "));
+  EXPECT_THAT(rerun.err, HasSubstr("already indexed by an earlier run"));
+  EXPECT_EQ(Ids(db_).size(), static_cast<size_t>(kMany));
+  for (const std::string& name : LayoutEntries()) {
+    EXPECT_FALSE(absl::EndsWith(name, ".build")) << name;
+  }
+}
+
 class CrashTest : public ReindexTest,
                   public ::testing::WithParamInterface<int> {};
 

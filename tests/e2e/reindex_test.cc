@@ -199,7 +199,14 @@ TEST_F(ReindexTest, SwitchesAtomicallyWhileAnotherProcessSearches) {
   EXPECT_EQ(static_cast<int64_t>(db.get_doccount()), after);
 }
 
+// An add into a database that exists (a first load is built apart: see
+// SigtermStopsAFirstLoadAndTheNextAddResumes).
 TEST_F(ReindexTest, SigtermStopsAddCleanlyAndTheNextRunFinishes) {
+  const std::string half = WriteCorpus(dir_, 1000, "half.jsonl");
+  ASSERT_EQ(RunCommand(testing::NewsindexPath() + " --quiet --db " +
+                       Quote(db_) + " " + Quote(half))
+                .exit_code,
+            0);
   const pid_t pid =
       Spawn(Newsindex({"--db", db_, "--batch_size", "1000", "--threads", "2",
                        corpus_}),

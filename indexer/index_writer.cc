@@ -19,9 +19,9 @@ absl::StatusOr<std::unique_ptr<IndexWriter>> IndexWriter::Open(
     const std::string& path, const IndexWriterOptions& options) {
   ASSIGN_OR_RETURN(const ShardBy existing, TimeShards::Detect(path));
   if (existing != ShardBy::kNone || options.shard_by != ShardBy::kNone) {
-    if (options.shards > 1) {
+    if (options.shards > 1 || options.segment_docs > 0) {
       return absl::InvalidArgumentError(
-          "time shards are not written by hash shards");
+          "time shards are not written in segments");
     }
     ASSIGN_OR_RETURN(
         std::unique_ptr<TimeShards> time,

@@ -198,7 +198,7 @@ class IndexWriter {
 
   const std::string path_;
   absl::Status failed_;          // the first failed write: the writer is spent
-  Xapian::WritableDatabase db_;  // shard0 when sharded; time: the lexicon
+  Xapian::WritableDatabase db_;  // segmented: meta; time: the lexicon
   std::unique_ptr<TimeShards> time_;  // time shards, when so
   // Time shards: the shard each document of this batch went to.
   absl::flat_hash_map<std::string, size_t> pending_shard_;

@@ -38,6 +38,16 @@ std::vector<int> SegmentNumbers(const std::string& dir) {
   return numbers;
 }
 
+// A database that has no postings on disk: what is left of a segment
+// killed while Xapian created it (its version file may be cut short), which
+// never committed a document. One that did is never dropped, even if it no
+// longer opens.
+bool HoldsNoPostings(const std::string& path) {
+  std::error_code ec;
+  const uintmax_t size = fs::file_size(path + "/postlist.glass", ec);
+  return ec || size == 0;
+}
+
 std::string NumberedPath(const std::string& dir, int number) {
   return absl::StrFormat("%s/%s%06d", dir, kSegmentPrefix, number);
 }
@@ -124,6 +134,10 @@ absl::Status Segments::LoadClosed() {
         ids_[StableHash64(*it)] = number;
       }
     } catch (const Xapian::Error& e) {
+      if (HoldsNoPostings(path)) {  // killed while Xapian created it
+        fs::remove_all(path, ec);
+        continue;
+      }
       return XapianErrorToStatus(e, "cannot read segment '" + path + "'");
     }
     closed_.push_back(number);

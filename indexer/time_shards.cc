@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "indexer/segments.h"
 #include "newsearch/status_macros.h"
 #include "newsearch/xapian_status.h"
 
@@ -73,7 +74,7 @@ absl::StatusOr<std::unique_ptr<TimeShards>> TimeShards::Open(
   RaiseOpenFileLimit();
   std::error_code ec;
   if (std::filesystem::exists(dir + "/iamglass", ec) ||
-      std::filesystem::exists(dir + "/shard0", ec)) {
+      Segments::IsSegmented(dir)) {
     return absl::InvalidArgumentError(absl::StrCat(
         dir, " is one database, not time-sharded: shard_by applies to a new "
              "database"));

@@ -1,5 +1,7 @@
 #include "indexer/index_writer.h"
 
+#include <filesystem>
+#include <fstream>
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
@@ -142,6 +144,28 @@ TEST(IndexWriterTest, FlushEveryCommitsEachSegment) {
   }
   EXPECT_EQ(all.get_termfreq(schema::IdTerm("r-3")), 1u);
   EXPECT_TRUE(all.term_exists("again"));
+}
+
+// A segment killed while Xapian created it does not open; it never
+// committed, so resuming the build drops it and keeps the rest.
+TEST(IndexWriterTest, SegmentCutShortWhileCreatedIsDropped) {
+  const std::string path = testing::MakeTempDir("db");
+  IndexWriterOptions options;
+  options.shards = 2;
+  options.segment_docs = 1;
+  {
+    auto writer = IndexWriter::Open(path, options);
+    ASSERT_THAT(writer, IsOk());
+    ASSERT_THAT((*writer)->Add(Prepared("r-1", "Wheat")), IsOk());
+    ASSERT_THAT((*writer)->Commit(), IsOk());
+  }
+  const std::string broken = path + "/seg000099";
+  std::filesystem::create_directories(broken);
+  std::ofstream(broken + "/iamglass") << "not a version file";
+  auto writer = IndexWriter::Open(path, options);
+  ASSERT_THAT(writer, IsOk());
+  EXPECT_FALSE(std::filesystem::exists(broken));
+  EXPECT_EQ((*writer)->doc_count(), 1u);
 }
 
 // A build whose databases commit (flush) while the story keyer reads its

@@ -255,19 +255,27 @@ absl::StatusOr<std::unique_ptr<IndexSetup>> SetupFromFlags(
   return setup;
 }
 
-// newsindex add into a database that does not exist yet: built as a
-// reindex builds (segments on every thread, merged), as generation 1.
-int RunFirstLoad(const std::string& db, IndexSetup& setup) {
+// What reindex and a first load share: a build of `setup`'s inputs into
+// `db`, reporting to `progress` (which must outlive the options).
+ReindexOptions BuildOptions(const std::string& db, const IndexSetup& setup,
+                            ProgressReporter& progress) {
   ReindexOptions options;
   options.db = db;
-  std::unique_ptr<ProgressReporter> progress = MakeProgress("add");
   options.ingest = setup.ingest;
-  options.ingest.progress = [&](const IngestProgress& p) {
-    progress->Update(p);
+  options.ingest.progress = [&progress](const IngestProgress& p) {
+    progress.Update(p);
   };
   options.writer = setup.writer;
   options.writer.batch_size = BatchSize(/*build=*/true);
   if (setup.variants) options.variants = &*setup.variants;
+  return options;
+}
+
+// newsindex add into a database that does not exist yet: built as a
+// reindex builds (segments on every thread, merged), as generation 1.
+int RunFirstLoad(const std::string& db, const IndexSetup& setup) {
+  std::unique_ptr<ProgressReporter> progress = MakeProgress("add");
+  const ReindexOptions options = BuildOptions(db, setup, *progress);
   const DiagnosticSink sink = Report;
   absl::StatusOr<ReindexResult> result = FirstLoad(options, sink);
   progress->Finish();
@@ -335,25 +343,21 @@ int RunIndex(std::vector<std::string> inputs) {
 
 // newsindex reindex --db DB [INPUT...]
 int RunReindex(std::vector<std::string> inputs) {
-  ReindexOptions options;
-  options.db = absl::GetFlag(FLAGS_db);
-  if (options.db.empty()) return Fail("--db is required (see --help)");
+  const std::string db = absl::GetFlag(FLAGS_db);
+  if (db.empty()) return Fail("--db is required (see --help)");
   absl::StatusOr<std::unique_ptr<IndexSetup>> setup =
       SetupFromFlags(std::move(inputs));
   if (!setup.ok()) return Fail(std::string(setup.status().message()));
-  if (!absl::ParseDuration(absl::GetFlag(FLAGS_grace), &options.grace) ||
-      options.grace < absl::ZeroDuration()) {
+  absl::Duration grace;
+  if (!absl::ParseDuration(absl::GetFlag(FLAGS_grace), &grace) ||
+      grace < absl::ZeroDuration()) {
     return Fail("--grace must be a duration such as 10s");
   }
-  absl::StatusOr<WriterLock> lock = WriterLock::Acquire(options.db);
+  absl::StatusOr<WriterLock> lock = WriterLock::Acquire(db);
   if (!lock.ok()) return Fail(std::string(lock.status().message()));
   std::unique_ptr<ProgressReporter> progress = MakeProgress("reindex");
-  options.ingest = (*setup)->ingest;
-  options.ingest.progress = [&](const IngestProgress& p) {
-    progress->Update(p);
-  };
-  options.writer = (*setup)->writer;
-  options.writer.batch_size = BatchSize(/*build=*/true);
+  ReindexOptions options = BuildOptions(db, **setup, *progress);
+  options.grace = grace;
   if (absl::GetFlag(FLAGS_shard_by).empty()) {  // keep the live layout
     const std::optional<int> live = LiveGeneration(options.db);
     absl::StatusOr<ShardBy> by = TimeShards::Detect(
@@ -361,7 +365,6 @@ int RunReindex(std::vector<std::string> inputs) {
     if (!by.ok()) return Fail(std::string(by.status().message()));
     options.writer.shard_by = *by;
   }
-  if ((*setup)->variants) options.variants = &*(*setup)->variants;
   options.compact = absl::GetFlag(FLAGS_compact);
   const DiagnosticSink sink = Report;
   absl::StatusOr<ReindexResult> result = Reindex(options, sink);

@@ -137,6 +137,10 @@ std::vector<std::string> StaleDirectories(const std::string& db, int keep,
     const std::string filename = it->path().filename().string();
     absl::string_view name = filename;
     if (!absl::ConsumePrefix(&name, base)) continue;
+    if (absl::EndsWith(name, ".discard")) {
+      stale.push_back(it->path());
+      continue;
+    }
     const bool build = absl::ConsumeSuffix(&name, ".build");
     int n = 0;
     if (!absl::SimpleAtoi(name, &n)) {
@@ -148,6 +152,14 @@ std::vector<std::string> StaleDirectories(const std::string& db, int keep,
     stale.push_back(it->path());
   }
   return stale;
+}
+
+void Discard(const std::string& dir) {
+  const std::string discarded = dir + ".discard";
+  std::error_code ec;
+  fs::remove_all(discarded, ec);
+  fs::rename(dir, discarded, ec);
+  if (!ec) fs::remove_all(discarded, ec);
 }
 
 }  // namespace newsearch

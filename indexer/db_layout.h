@@ -65,9 +65,16 @@ absl::Status SwitchTo(const std::string& db, int n);
 
 // Generation and build directories of `db` other than generation `keep`
 // (and the build of `keep_build`, if not negative): what a switch leaves
-// behind or a crash abandoned.
+// behind or a crash abandoned, discarded directories included.
 std::vector<std::string> StaleDirectories(const std::string& db, int keep,
                                           int keep_build);
+
+// Removes the directory `dir` so that a crash part way leaves either all of
+// it or none of it under its name: it is renamed to "<dir>.discard" first
+// (which StaleDirectories reports), then removed. A build removed in place
+// could be cut short and then taken for a resumable build with all its
+// documents "already indexed". If the rename fails, `dir` is left whole.
+void Discard(const std::string& dir);
 
 }  // namespace newsearch
 

@@ -63,16 +63,13 @@ Plan PlanBuild(const std::string& db, const std::string& sources) {
   std::error_code ec;
   if (fs::exists(build, ec)) {
     plan.resume = ReadMetadata(build, kBuildSourcesKey) == sources;
-    if (!plan.resume) fs::remove_all(build, ec);
+    if (!plan.resume) Discard(build);
   }
   return plan;
 }
 
 void RemoveAll(const std::vector<std::string>& dirs) {
-  for (const std::string& dir : dirs) {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
+  for (const std::string& dir : dirs) Discard(dir);
 }
 
 // Copies what fetch remembers from the live database into `writer`.
@@ -227,7 +224,6 @@ absl::StatusOr<ReindexResult> Rebuild(const ReindexOptions& options,
     const absl::Time start = absl::Now();
     RETURN_IF_ERROR(Compact(build, target));
     result.compact_seconds = absl::ToDoubleSeconds(absl::Now() - start);
-    fs::remove_all(build, ec);
   } else {
     fs::remove_all(target, ec);
     fs::rename(build, target, ec);
@@ -238,6 +234,8 @@ absl::StatusOr<ReindexResult> Rebuild(const ReindexOptions& options,
   }
   RETURN_IF_ERROR(SwitchTo(options.db, plan.generation));
   result.generation = plan.generation;
+  // Only now: killed before the switch, the next run resumes this build.
+  Discard(build);
   // Searches that began before the switch finish on the old generation.
   const std::vector<std::string> old =
       StaleDirectories(options.db, plan.generation, -1);

@@ -35,6 +35,7 @@ namespace fs = std::filesystem;
 using testing::Quote;
 using testing::RunCommand;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr int kDocuments = 2000;
 constexpr int kBatch = 50;
@@ -290,12 +291,33 @@ TEST_F(ReindexTest, SigtermStopsAFirstLoadAndTheNextAddResumes) {
 }
 
 class CrashTest : public ReindexTest,
-                  public ::testing::WithParamInterface<int> {};
+                  public ::testing::WithParamInterface<int> {
+ protected:
+  // A kill time spread over a whole run of `documents`, scaled by how long
+  // this machine takes to add 1,000 of them, so that fixed delays do not
+  // all land after the end on a fast machine or at the start on a loaded
+  // one.
+  std::chrono::milliseconds KillDelay(std::mt19937& random, int documents) {
+    static const double seconds_per_1000 = [] {
+      const std::string dir = testing::MakeTempDir("reindex-pace");
+      const std::string half = WriteCorpus(dir, 1000, "half.jsonl");
+      const auto start = std::chrono::steady_clock::now();
+      RunCommand(testing::NewsindexPath() + " --quiet --db " +
+                 Quote(dir + "/pace.db") + " " + Quote(half));
+      return std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                           start)
+          .count();
+    }();
+    const double run = seconds_per_1000 * documents / 1000.0;
+    const double fraction = 0.05 + (random() % 1000) / 1000.0;  // 0.05-1.05
+    return std::chrono::milliseconds(static_cast<int>(1000 * run * fraction));
+  }
+};
 
 // Killed at a random moment, add leaves whole batches, in input order.
 TEST_P(CrashTest, KilledAddKeepsEveryCommittedBatch) {
   std::mt19937 random(GetParam());
-  const auto delay = std::chrono::milliseconds(100 + random() % 2500);
+  const auto delay = KillDelay(random, kDocuments);
   const pid_t pid = Spawn(Newsindex({"--db", db_, "--batch_size",
                                      absl::StrCat(kBatch), corpus_}),
                           dir_ + "/add.log");
@@ -327,7 +349,7 @@ TEST_P(CrashTest, KilledReindexLeavesACompleteDatabase) {
                 .exit_code,
             0);
   std::mt19937 random(GetParam());
-  const auto delay = std::chrono::milliseconds(100 + random() % 3000);
+  const auto delay = KillDelay(random, kDocuments);
   const pid_t pid =
       Spawn(Newsindex({"reindex", "--threads", "2", "--grace", "0.2s", "--db", db_, "--batch_size",
                        absl::StrCat(kBatch), corpus_}),
@@ -362,6 +384,32 @@ TEST_P(CrashTest, KilledReindexLeavesACompleteDatabase) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Seeds, CrashTest, ::testing::Values(1, 2, 3, 4));
+
+// What a kill leaves while a directory is discarded (a finished build, an
+// old generation) is stale: the next run removes it and never resumes it.
+TEST_F(ReindexTest, PartlyDiscardedDirectoriesAreRemovedNotResumed) {
+  const std::string half = WriteCorpus(dir_, 1000, "half.jsonl");
+  ASSERT_EQ(RunCommand(testing::NewsindexPath() + " --quiet --db " +
+                       Quote(db_) + " " + Quote(half))
+                .exit_code,
+            0);
+  // The live generation's copy under the names a kill could leave: a
+  // build of the next generation and an old generation, each cut short.
+  const std::string live = fs::canonical(db_).string();
+  for (const std::string& name : {db_ + ".2.build.discard", db_ + ".0.discard"}) {
+    fs::copy(live, name, fs::copy_options::recursive);
+    fs::remove(name + "/postlist.glass");
+  }
+  testing::CommandResult rerun = RunCommand(
+      testing::NewsindexPath() + " reindex --threads 2 --grace 0s --db " +
+      Quote(db_) + " " + Quote(corpus_));
+  EXPECT_EQ(rerun.exit_code, 0) << rerun.err;
+  EXPECT_THAT(rerun.err, Not(HasSubstr("resumed")));
+  EXPECT_EQ(Ids(db_).size(), static_cast<size_t>(kDocuments));
+  for (const std::string& name : LayoutEntries()) {
+    EXPECT_FALSE(absl::EndsWith(name, ".discard")) << name;
+  }
+}
 
 }  // namespace
 }  // namespace newsearch

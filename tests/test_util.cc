@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <mutex>
 #include <sstream>
 #include <utility>
@@ -148,6 +149,31 @@ std::string SharedFile(const std::string& relative) {
     return "";
   }
   return fs::canonical(file).string();
+}
+
+SharedIndex SharedReutersIndex(const std::string& name,
+                               const std::string& flags) {
+  SharedIndex shared;
+  const char* fixtures = std::getenv("NEWSEARCH_FIXTURES");
+  if (fixtures != nullptr && *fixtures != '\0') {
+    const std::string base = std::string(fixtures) + "/" + name;
+    std::ifstream code(base + ".code");
+    if (!(code >> shared.index.exit_code)) {
+      shared.index.err = "the fixture reuters_index_" + name +
+                         " did not build " + base + ".db";
+      return shared;
+    }
+    std::ifstream err(base + ".err");
+    shared.index.err.assign(std::istreambuf_iterator<char>(err), {});
+    shared.db = base + ".db";
+    return shared;
+  }
+  const std::string corpus = SharedPath("corpora/reuters21578.jsonl");
+  if (!fs::exists(corpus)) return shared;
+  shared.db = MakeTempDir("reuters-" + name) + "/db";
+  shared.index = RunCommand(NewsindexPath() + " add --db " + Quote(shared.db) +
+                            " " + flags + " " + Quote(corpus));
+  return shared;
 }
 
 }  // namespace testing

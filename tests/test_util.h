@@ -77,6 +77,19 @@ std::string SourceDir();
 std::string SharedPath(const std::string& relative);
 std::string SharedFile(const std::string& relative);
 
+// A Reuters-21578 index that tests only read, with the result of the
+// `newsindex add --db DB FLAGS CORPUS` that built it. Under ctest it is
+// built once per run by the fixture test reuters_index_NAME
+// (tests/index_fixture.cmake), found through $NEWSEARCH_FIXTURES; a test
+// program run alone builds it in a temporary directory. db is "" when the
+// corpus is missing.
+struct SharedIndex {
+  std::string db;
+  CommandResult index;
+};
+SharedIndex SharedReutersIndex(const std::string& name,
+                               const std::string& flags);
+
 }  // namespace testing
 }  // namespace newsearch
 

@@ -47,17 +47,16 @@ class ReutersTest : public ::testing::Test {
   static void SetUpTestSuite() {
     corpus_ =
         new std::string(testing::SharedPath("corpora/reuters21578.jsonl"));
-    if (!std::filesystem::exists(*corpus_)) return;
-    db_ = new std::string(testing::MakeTempDir("reuters") + "/db");
-    index_ = new testing::CommandResult(RunCommand(testing::NewsindexPath() +
-                                                   " --db " + Quote(*db_) +
-                                                   " " + Quote(*corpus_)));
+    testing::SharedIndex shared = testing::SharedReutersIndex("mono", "");
+    index_ = new testing::CommandResult(std::move(shared.index));
+    if (!shared.db.empty()) db_ = new std::string(shared.db);
   }
   void SetUp() override {
     if (db_ == nullptr) {
       testing::SharedFile(
           "corpora/reuters21578.jsonl");  // names what is missing
-      GTEST_FAIL() << "cannot run without the Reuters-21578 corpus";
+      GTEST_FAIL() << "cannot run without the Reuters-21578 corpus: "
+                   << index_->err;
     }
   }
 

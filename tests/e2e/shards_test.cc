@@ -224,25 +224,22 @@ const std::vector<Case>& Cases() {
 class ShardsTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    const std::string corpus =
-        testing::SharedPath("corpora/reuters21578.jsonl");
-    if (!std::filesystem::exists(corpus)) return;
+    // Built once per ctest run by the fixtures reuters_index_mono and
+    // reuters_index_sharded (tests/CMakeLists.txt).
+    testing::SharedIndex mono = testing::SharedReutersIndex("mono", "");
+    testing::SharedIndex sharded =
+        testing::SharedReutersIndex("sharded", "--shard_by month");
+    if (mono.db.empty() || sharded.db.empty()) {
+      *setup_error_ += mono.index.err + sharded.index.err;
+      return;
+    }
     dir_ = new std::string(testing::MakeTempDir("shards"));
-    mono_ = new std::string(*dir_ + "/mono");
-    sharded_ = new std::string(*dir_ + "/sharded");
+    mono_ = new std::string(mono.db);
+    sharded_ = new std::string(sharded.db);
     remote_ = new std::string(*dir_ + "/remote.stub");
     servers_ = new std::vector<TcpServer>(3);
-    // Both at once: about 16 s each.
-    auto index = [&corpus](const std::string& db, const std::string& flags) {
-      return RunCommand(testing::NewsindexPath() + " add --db " + Quote(db) +
-                        flags + " " + Quote(corpus));
-    };
-    auto sharded =
-        std::async(std::launch::async, index, *sharded_, " --shard_by month");
-    testing::CommandResult mono = index(*mono_, "");
-    testing::CommandResult shards = sharded.get();
     // One record has neither title nor body: exit 1, the rest indexed.
-    for (const auto* r : {&mono, &shards}) {
+    for (const auto* r : {&mono.index, &sharded.index}) {
       if (r->exit_code > 1) *setup_error_ += "newsindex: " + r->err + "\n";
     }
     absl::StatusOr<std::vector<StubShard>> stub =
@@ -284,16 +281,13 @@ class ShardsTest : public ::testing::Test {
   static void TearDownTestSuite() {
     if (servers_ == nullptr) return;
     for (TcpServer& server : *servers_) server.Stop();
-    // Two Reuters databases, 300 MB: kept only to look into a failure.
-    if (!::testing::UnitTest::GetInstance()->Failed()) {
-      std::filesystem::remove_all(*dir_);
-    }
   }
 
   void SetUp() override {
     if (dir_ == nullptr) {
       testing::SharedFile("corpora/reuters21578.jsonl");  // names it
-      GTEST_FAIL() << "cannot run without the Reuters-21578 corpus";
+      GTEST_FAIL() << "cannot run without the Reuters-21578 corpus: "
+                   << *setup_error_;
     }
     ASSERT_EQ(*setup_error_, "");
     ASSERT_EQ(lexicon_->empty(), false) << "no lexicon in the stub";
@@ -326,8 +320,8 @@ std::string* ShardsTest::lexicon_ = new std::string;
 std::string* ShardsTest::setup_error_ = new std::string;
 std::vector<TcpServer>* ShardsTest::servers_ = nullptr;
 
-// Each TEST_F indexes Reuters twice when ctest runs it alone (about 40 s),
-// hence few and broad tests.
+// A test program run alone indexes Reuters twice (about 30 s), hence few
+// and broad tests.
 
 void ExpectStubListsMonthsAndUndated(const std::string& sharded,
                                      const std::vector<TcpServer>& servers) {

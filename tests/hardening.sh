@@ -7,6 +7,11 @@
 #   4. clang-tidy and cppcheck (tests/static/run.sh)
 # Each step stops the run on the first failure.
 #   bash tests/hardening.sh [asan|fuzz|tsan|static]...   (default: all four)
+#   bash tests/hardening.sh ci    (what .ci/run runs: a few minutes)
+# `ci` is the subset: the tests labelled `core` (the parsers' fuzz corpora
+# and regressions replayed, the writer, the searcher, hostile input) under
+# ASan + UBSan, and those of them also labelled `threads` under TSan; only
+# the programs those tests need are built.
 # Build trees: build-asan (clang), build-tsan, build-tidy beside build.
 set -euo pipefail
 src="$(cd "$(dirname "$0")/.." && pwd)"
@@ -29,10 +34,17 @@ step() { echo; echo "=== hardening: $* ($(date -u +%H:%M:%S))"; }
 # One clang tree serves both the ASan suite and the fuzzers: the libraries
 # are built once with ASan, UBSan and libFuzzer's coverage hooks.
 fuzz_targets="news_record_fuzz page_text_fuzz feed_fuzz html_article_fuzz dates_fuzz query_fuzz http_params_fuzz"
+# -O1 -g1 (line tables): the usual sanitizer build, quicker to
+# compile as -O2 -g, with file:line in every report.
+sanitizer_flags=(-DCMAKE_BUILD_TYPE=None "-DCMAKE_CXX_FLAGS=-O1 -g1"
+                 -DNEWSEARCH_BUILD_BENCH=OFF)
 configure_asan() {
-  CC=clang CXX=clang++ cmake -S . -B build-asan \
-    -DNEWSEARCH_SANITIZE=address,undefined -DNEWSEARCH_BUILD_FUZZERS=ON \
-    -DNEWSEARCH_BUILD_BENCH=OFF >/dev/null
+  CC=clang CXX=clang++ cmake -S . -B build-asan "${sanitizer_flags[@]}" \
+    -DNEWSEARCH_SANITIZE=address,undefined -DNEWSEARCH_BUILD_FUZZERS=ON >/dev/null
+}
+configure_tsan() {
+  cmake -S . -B build-tsan "${sanitizer_flags[@]}" \
+    -DNEWSEARCH_SANITIZE=thread >/dev/null
 }
 
 for s in "${steps[@]}"; do
@@ -44,10 +56,22 @@ for s in "${steps[@]}"; do
         { tail -50 build-asan.log; exit 1; }
       ctest --test-dir build-asan --output-on-failure -j2 --timeout 900
       ;;
+    ci)
+      configure_asan
+      step "AddressSanitizer + UBSan: the tests labelled core"
+      cmake --build build-asan -j2 --target core_tests \
+        >build-asan.log 2>&1 || { tail -50 build-asan.log; exit 1; }
+      ctest --test-dir build-asan --output-on-failure -j2 --timeout 900 -L core
+      configure_tsan
+      step "ThreadSanitizer: the tests labelled core and threads"
+      cmake --build build-tsan -j2 --target core_threads_tests \
+        >build-tsan.log 2>&1 || { tail -50 build-tsan.log; exit 1; }
+      ctest --test-dir build-tsan --output-on-failure -j2 --timeout 900 \
+        -L core -L threads
+      ;;
     tsan)
       step "ThreadSanitizer: $tsan_tests"
-      cmake -S . -B build-tsan -DNEWSEARCH_SANITIZE=thread \
-        -DNEWSEARCH_BUILD_BENCH=OFF >/dev/null
+      configure_tsan
       cmake --build build-tsan -j2 --target newsindex newsearch $tsan_tests \
         >build-tsan.log 2>&1 || { tail -50 build-tsan.log; exit 1; }
       # Label `threads` (tests/CMakeLists.txt) marks exactly these.
@@ -64,7 +88,7 @@ for s in "${steps[@]}"; do
       step "clang-tidy and cppcheck"
       bash tests/static/run.sh "$src/build-tidy"
       ;;
-    *) echo "hardening: unknown step '$s' (asan, tsan, fuzz, static)" >&2; exit 2 ;;
+    *) echo "hardening: unknown step '$s' (asan, tsan, fuzz, static, ci)" >&2; exit 2 ;;
   esac
 done
 step "all passed: ${steps[*]}"

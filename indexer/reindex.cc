@@ -1,3 +1,4 @@
+#include "common/facet_column_data.h"
 #include "indexer/reindex.h"
 
 #include <algorithm>
@@ -232,6 +233,8 @@ absl::StatusOr<ReindexResult> Rebuild(const ReindexOptions& options,
                                     ec.message());
     }
   }
+  // Before the switch, so that the first searches of it have the column.
+  result.facet_column = WriteFacetColumnFile(target);
   RETURN_IF_ERROR(SwitchTo(options.db, plan.generation));
   result.generation = plan.generation;
   // Only now: killed before the switch, the next run resumes this build.

@@ -49,6 +49,9 @@ struct ReindexResult {
   bool resumed = false;      // continued an interrupted rebuild
   bool stopped = false;      // stopped before the switch
   double compact_seconds = 0;
+  // Whether the facet column file of the new generation was written
+  // (common/facet_column_data.h); not an error when it was not.
+  absl::Status facet_column;
 };
 
 absl::StatusOr<ReindexResult> Reindex(const ReindexOptions& options,

@@ -7,8 +7,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/time/civil_time.h"
-#include "newsearch/schema.h"
-#include "newsearch/topics.h"
+#include "newsearch/status_macros.h"
 #include "newsearch/xapian_status.h"
 #include "searcher/date_buckets.h"
 
@@ -22,8 +21,6 @@ int64_t FloorDiv(int64_t a, int64_t b) {
 }
 
 // Interns strings of one kind (a field's values, topic sets) while building.
-using Interner = absl::flat_hash_map<std::string, uint32_t>;
-
 // Maps a UTC time to the start of its local bucket, as seconds after
 // 1970-01-01T00:00 on the local calendar. Whole UTC hours that fall inside
 // one local hour (every hour of a zone with whole-hour offsets, all but the
@@ -66,95 +63,45 @@ class Bucketer {
 }  // namespace
 
 FacetColumn::Field FacetColumn::FieldOf(const std::string& name) {
-  if (name == "topic") return kTopic;
-  if (name == "source") return kSource;
-  if (name == "kind") return kKind;
-  return kSection;
+  if (name == "topic") return FacetColumnData::kTopic;
+  if (name == "source") return FacetColumnData::kSource;
+  if (name == "kind") return FacetColumnData::kKind;
+  return FacetColumnData::kSection;
 }
-
-// Interns strings while building: story keys, each field's values, and
-// whole topic sets (few distinct ones, shared by many documents).
-struct FacetColumn::Interners {
-  Interner stories;
-  std::array<Interner, kFieldCount> values;
-  absl::flat_hash_map<std::string, std::pair<uint32_t, uint16_t>> topic_sets;
-};
 
 absl::StatusOr<std::shared_ptr<const FacetColumn>> FacetColumn::Build(
     Xapian::Database& db) {
-  std::shared_ptr<FacetColumn> column(new FacetColumn());
-  try {
-    column->uuid_ = db.get_uuid();
-    column->revision_ = db.get_revision();
-    column->rows_.resize(static_cast<size_t>(db.get_lastdocid()) + 1);
-    Interners interners;
-    for (Xapian::ValueIterator it = db.valuestream_begin(
-             schema::kSlotStoryFacets);
-         it != db.valuestream_end(schema::kSlotStoryFacets); ++it) {
-      column->AddRow(it.get_docid(), *it, &interners);
-    }
-  } catch (const Xapian::Error& e) {
-    return XapianErrorToStatus(e, "cannot read the facet values");
-  }
-  return std::shared_ptr<const FacetColumn>(std::move(column));
+  ASSIGN_OR_RETURN(FacetColumnData data, BuildFacetColumnData(db));
+  return std::shared_ptr<const FacetColumn>(new FacetColumn(std::move(data)));
 }
 
-void FacetColumn::AddRow(Xapian::docid did, const std::string& value,
-                         Interners* interners) {
-  schema::StoryFacets facets;
-  if (did >= rows_.size() || !schema::DecodeStoryFacets(value, &facets)) return;
-  Row& row = rows_[did];
-  auto [story, added] =
-      interners->stories.emplace(facets.story, stories_ + 1);
-  if (added) ++stories_;
-  row.story = story->second;
-  if (!facets.published.empty()) {
-    row.dated = true;
-    row.published =
-        static_cast<int64_t>(Xapian::sortable_unserialise(facets.published));
+absl::StatusOr<std::shared_ptr<const FacetColumn>> FacetColumn::Load(
+    const std::string& dir, Xapian::Database& db) {
+  std::string uuid;
+  Xapian::rev revision = 0;
+  try {
+    uuid = db.get_uuid();
+    revision = db.get_revision();
+  } catch (const Xapian::Error& e) {
+    return XapianErrorToStatus(e, "cannot read the revision of " + dir);
   }
-  const std::string* single[] = {&facets.source, &facets.kind, &facets.section};
-  for (int f = kSource; f <= kSection; ++f) {
-    const std::string& v = *single[f - kSource];
-    if (v.empty()) continue;
-    auto [it, fresh] = interners->values[f].emplace(
-        v, static_cast<uint32_t>(dictionary_[f].size() + 1));
-    if (fresh) dictionary_[f].push_back(FacetValue{v, v, 0});
-    row.values[f - kSource] = it->second;
-  }
-  auto set = interners->topic_sets.find(facets.topics);
-  if (set == interners->topic_sets.end()) {
-    const uint32_t offset = static_cast<uint32_t>(topic_ids_.size());
-    for (TopicEntry& topic : DecodeTopicSet(facets.topics)) {
-      auto [it, fresh] = interners->values[kTopic].emplace(
-          topic.slug, static_cast<uint32_t>(dictionary_[kTopic].size() + 1));
-      if (fresh) {
-        dictionary_[kTopic].push_back(
-            FacetValue{std::move(topic.slug), std::move(topic.name), 0});
-      }
-      topic_ids_.push_back(it->second);
-    }
-    const auto count = static_cast<uint16_t>(
-        std::min<size_t>(topic_ids_.size() - offset, UINT16_MAX));
-    set = interners->topic_sets.emplace(facets.topics, std::make_pair(offset, count))
-              .first;
-  }
-  row.topics = set->second.first;
-  row.topic_count = set->second.second;
+  ASSIGN_OR_RETURN(FacetColumnData data,
+                   ReadFacetColumnFile(dir, uuid, revision));
+  return std::shared_ptr<const FacetColumn>(new FacetColumn(std::move(data)));
 }
 
 absl::string_view FacetColumn::Source(Xapian::docid did) const {
-  if (did >= rows_.size()) return "";
-  const uint32_t id = rows_[did].values[0];  // [kSource - kSource]
+  if (did >= data_.rows.size()) return "";
+  const uint32_t id = data_.rows[did].values[0];  // [kSource - kSource]
   // Not a ?: of "" and the std::string: that makes a temporary string, and
   // the view returned would dangle (clang's -Wreturn-stack-address).
   if (id == 0) return "";
-  return dictionary_[kSource][id - 1].value;
+  return data_.dictionary[FacetColumnData::kSource][id - 1].value;
 }
 
 bool FacetColumn::Published(Xapian::docid did, int64_t* unix_seconds) const {
-  if (did >= rows_.size() || !rows_[did].dated) return false;
-  *unix_seconds = rows_[did].published;
+  if (did >= data_.rows.size() || !data_.rows[did].dated) return false;
+  *unix_seconds = data_.rows[did].published;
   return true;
 }
 
@@ -164,9 +111,9 @@ FacetColumn::Counts FacetColumn::Count(
   Counts counts;
   counts.facets.counted = options.count;
   counts.reports = static_cast<int64_t>(matches.size());
-  std::vector<bool> seen(stories_ + 1);
+  std::vector<bool> seen(data_.stories + 1);
   for (Xapian::docid did : matches) {
-    const uint32_t story = did < rows_.size() ? rows_[did].story : 0;
+    const uint32_t story = did < data_.rows.size() ? data_.rows[did].story : 0;
     if (story != 0 && !seen[story]) {
       seen[story] = true;
       ++counts.stories;
@@ -188,9 +135,9 @@ DateHistogram FacetColumn::CountDates(const std::vector<Xapian::docid>& matches,
                                       const FacetOptions& options) const {
   int64_t first = INT64_MAX, last = INT64_MIN;
   for (Xapian::docid did : matches) {
-    if (did >= rows_.size() || !rows_[did].dated) continue;
-    first = std::min(first, rows_[did].published);
-    last = std::max(last, rows_[did].published);
+    if (did >= data_.rows.size() || !data_.rows[did].dated) continue;
+    first = std::min(first, data_.rows[did].published);
+    last = std::max(last, data_.rows[did].published);
   }
   // Also for an explicit interval: hours over 10,000 years do not fit.
   const DateInterval interval =
@@ -204,8 +151,8 @@ DateHistogram FacetColumn::CountDates(const std::vector<Xapian::docid>& matches,
   absl::flat_hash_map<int64_t, int64_t> by_bucket;
   absl::flat_hash_set<std::pair<int64_t, uint32_t>> story_buckets;
   for (Xapian::docid did : matches) {
-    if (did >= rows_.size() || !rows_[did].dated) continue;
-    const Row& row = rows_[did];
+    if (did >= data_.rows.size() || !data_.rows[did].dated) continue;
+    const Row& row = data_.rows[did];
     const int64_t key = bucket(row.published);
     if (stories && !story_buckets.emplace(key, row.story).second) continue;
     ++by_bucket[key];
@@ -220,7 +167,8 @@ DateHistogram FacetColumn::CountDates(const std::vector<Xapian::docid>& matches,
 FacetCounts FacetColumn::CountField(Field field,
                                     const std::vector<Xapian::docid>& matches,
                                     const FacetOptions& options) const {
-  const std::vector<FacetValue>& dictionary = dictionary_[field];
+  const std::vector<FacetColumnData::Entry>& dictionary =
+      data_.dictionary[field];
   std::vector<int64_t> counts(dictionary.size() + 1);
   const bool stories = options.count == FacetCount::kStories;
   absl::flat_hash_set<uint64_t> story_values;
@@ -233,28 +181,28 @@ FacetCounts FacetColumn::CountField(Field field,
     ++counts[value];
   };
   for (Xapian::docid did : matches) {
-    if (did >= rows_.size() || rows_[did].story == 0) continue;
-    const Row& row = rows_[did];
-    if (field == kTopic) {
+    if (did >= data_.rows.size() || data_.rows[did].story == 0) continue;
+    const Row& row = data_.rows[did];
+    if (field == FacetColumnData::kTopic) {
       for (uint32_t i = 0; i < row.topic_count; ++i) {
-        add(topic_ids_[row.topics + i], row.story);
+        add(data_.topic_ids[row.topics + i], row.story);
       }
-    } else if (row.values[field - kSource] != 0) {
-      add(row.values[field - kSource], row.story);
+    } else if (row.values[field - FacetColumnData::kSource] != 0) {
+      add(row.values[field - FacetColumnData::kSource], row.story);
     }
   }
   std::vector<FacetValue> values;
   for (size_t id = 1; id < counts.size(); ++id) {
     if (counts[id] == 0) continue;
-    FacetValue value = dictionary[id - 1];
-    value.count = counts[id];
-    values.push_back(std::move(value));
+    const FacetColumnData::Entry& entry = dictionary[id - 1];
+    values.push_back(FacetValue{entry.value, entry.name, counts[id]});
   }
   return TopValues(std::move(values), options.size);
 }
 
-FacetColumnCache::FacetColumnCache(std::string path, Mode mode)
-    : path_(std::move(path)), mode_(mode) {}
+FacetColumnCache::FacetColumnCache(std::string path, Mode mode,
+                                   bool read_file)
+    : path_(std::move(path)), mode_(mode), read_file_(read_file) {}
 
 FacetColumnCache::~FacetColumnCache() {
   std::thread builder;
@@ -278,6 +226,23 @@ std::shared_ptr<const FacetColumn> FacetColumnCache::Get(
   }
   std::unique_lock<std::mutex> lock(mu_);
   if (column_ && column_->IsOf(uuid, revision)) return column_;
+  // The file the indexer wrote, once per revision (not again while it is
+  // of another revision or absent).
+  if (read_file_ && file_tried_ != std::make_pair(uuid, revision)) {
+    file_tried_ = {uuid, revision};
+    lock.unlock();
+    absl::StatusOr<std::shared_ptr<const FacetColumn>> loaded =
+        FacetColumn::Load(path_, db);
+    lock.lock();
+    if (loaded.ok()) {
+      if (!column_ || column_->uuid() != uuid ||
+          column_->revision() < revision) {
+        column_ = *std::move(loaded);
+      }
+      if (column_->IsOf(uuid, revision)) return column_;
+    }
+  }
+  if (mode_ == Mode::kFile) return nullptr;
   if (mode_ == Mode::kBlocking) {
     lock.unlock();
     absl::StatusOr<std::shared_ptr<const FacetColumn>> built =

@@ -6,9 +6,11 @@
 //
 // FacetColumn is immutable once built and shared by all searches of its
 // revision. FacetColumnCache keeps the column of the latest revision a search
-// has seen: a search whose handle is at another revision gets none and counts
-// with Xapian's value spies, exactly as before, while (kBackground) a thread
-// builds the new one from the path. Only for a single local database: remote
+// has seen, read from the file the indexer writes beside the database when
+// it is of that revision: a search whose handle is at a revision with
+// neither gets none and counts with Xapian's value spies, exactly as before,
+// while (kBackground) a thread builds the new one from the path. Only for a
+// single local database: remote
 // shards cannot run a spy of ours, and a stub's sub-databases have no single
 // revision.
 //
@@ -28,10 +30,12 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/facet_column_data.h"
 #include "newsearch/facets.h"
 #include "searcher/facet_counter.h"
 
@@ -42,23 +46,30 @@ class FacetColumn {
   // Reads the slot of every document of `db` at its current revision.
   static absl::StatusOr<std::shared_ptr<const FacetColumn>> Build(
       Xapian::Database& db);
+  // The column file the indexer wrote in the database directory `dir`
+  // (common/facet_column_data.h), if it is of `db`'s revision; errors as
+  // ReadFacetColumnFile's.
+  static absl::StatusOr<std::shared_ptr<const FacetColumn>> Load(
+      const std::string& dir, Xapian::Database& db);
 
   // Whether this column is of `db`'s database and revision.
   bool IsOf(const std::string& uuid, Xapian::rev revision) const {
-    return uuid == uuid_ && revision == revision_;
+    return uuid == data_.uuid && revision == data_.revision;
   }
-  const std::string& uuid() const { return uuid_; }
-  Xapian::rev revision() const { return revision_; }
+  const std::string& uuid() const { return data_.uuid; }
+  Xapian::rev revision() const { return data_.revision; }
 
   // One document's values (0, "" and false when it has none), for the
   // other per-document reads of a search.
   uint32_t Story(Xapian::docid did) const {
-    return did < rows_.size() ? rows_[did].story : 0;
+    return did < data_.rows.size() ? data_.rows[did].story : 0;
   }
   absl::string_view Source(Xapian::docid did) const;
   bool Published(Xapian::docid did, int64_t* unix_seconds) const;
   // One past the highest docid.
-  Xapian::docid size() const { return static_cast<Xapian::docid>(rows_.size()); }
+  Xapian::docid size() const {
+    return static_cast<Xapian::docid>(data_.rows.size());
+  }
 
   struct Counts {
     Facets facets;
@@ -71,43 +82,31 @@ class FacetColumn {
                const FacetOptions& options) const;
 
  private:
-  enum Field { kTopic, kSource, kKind, kSection, kFieldCount };
-  struct Row {
-    int64_t published = 0;  // UTC epoch seconds
-    uint32_t story = 0;     // 0: the document has no story-facets value
-    std::array<uint32_t, 3> values = {};  // ids [field - kSource]
-    uint32_t topics = 0;                         // offset in topic_ids_
-    uint16_t topic_count = 0;
-    bool dated = false;
-  };
-  // A value's id per field is its index in dictionary_[field] plus one.
-  FacetColumn() = default;
+  using Field = FacetColumnData::Field;
+  using Row = FacetColumnData::Row;
+  explicit FacetColumn(FacetColumnData data) : data_(std::move(data)) {}
   static Field FieldOf(const std::string& name);
-  struct Interners;
-  void AddRow(Xapian::docid did, const std::string& value,
-              Interners* interners);
   DateHistogram CountDates(const std::vector<Xapian::docid>& matches,
                            const FacetOptions& options) const;
   FacetCounts CountField(Field field,
                          const std::vector<Xapian::docid>& matches,
                          const FacetOptions& options) const;
 
-  std::string uuid_;
-  Xapian::rev revision_ = 0;
-  std::vector<Row> rows_;  // by docid
-  std::vector<uint32_t> topic_ids_;
-  std::array<std::vector<FacetValue>, kFieldCount> dictionary_;
-  uint32_t stories_ = 0;  // story ids are 1..stories_
+  FacetColumnData data_;
 };
 
 class FacetColumnCache {
  public:
+  // Every mode but kOff first reads the column file of `path` (when `path`
+  // is a database directory) for a revision it has no column of.
   enum class Mode {
     kOff,         // never: always count with Xapian's spies
+    kFile,        // only the file, never built: one-shot searches
     kBackground,  // build on a thread; searches meanwhile count with spies
     kBlocking,    // build in the search that needs it (tests, tools)
   };
-  FacetColumnCache(std::string path, Mode mode);
+  // read_file false: never the file (tests comparing the ways of counting).
+  FacetColumnCache(std::string path, Mode mode, bool read_file = true);
   ~FacetColumnCache();  // waits for a build under way
   FacetColumnCache(const FacetColumnCache&) = delete;
   FacetColumnCache& operator=(const FacetColumnCache&) = delete;
@@ -121,9 +120,12 @@ class FacetColumnCache {
 
   const std::string path_;
   const Mode mode_;
+  const bool read_file_;
   std::mutex mu_;
   std::shared_ptr<const FacetColumn> column_;  // guarded by mu_
   bool building_ = false;                      // guarded by mu_
+  // The database and revision whose file was last read.
+  std::pair<std::string, Xapian::rev> file_tried_;  // guarded by mu_
   std::thread builder_;                        // guarded by mu_
 };
 

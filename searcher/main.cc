@@ -338,8 +338,8 @@ int Run(int argc, char** argv) {
   if (!request.ok())
     return Fail(kExitFatal, std::string(request.status().message()));
 
-  // One search: reading the facet values into memory would cost more than
-  // it saves.
+  // One search: building the facet values in memory would cost more than
+  // it saves; the file newsindex wrote is read when it is current.
   absl::StatusOr<SearcherOptions> options = SearcherOptionsFromFlags();
   if (!options.ok())
     return Fail(kExitFatal, std::string(options.status().message()));

@@ -303,12 +303,15 @@ absl::StatusOr<std::unique_ptr<Searcher>> Searcher::Open(
   // list remote shards, which cannot run our spy, and a search may combine
   // any subset of its shards).
   FacetColumnCache::Mode mode = FacetColumnCache::Mode::kOff;
-  if (options.facet_cache && !pool->sharded()) {
+  if (!pool->sharded() && options.facet_cache) {
     mode = options.facet_cache_blocking ? FacetColumnCache::Mode::kBlocking
                                         : FacetColumnCache::Mode::kBackground;
+  } else if (!pool->sharded() && options.facet_column_file) {
+    mode = FacetColumnCache::Mode::kFile;
   }
   return std::unique_ptr<Searcher>(new Searcher(
-      std::move(pool), std::make_unique<FacetColumnCache>(path, mode)));
+      std::move(pool), std::make_unique<FacetColumnCache>(
+                           path, mode, options.facet_column_file)));
 }
 
 Searcher::Searcher(std::unique_ptr<DatabasePool> pool,

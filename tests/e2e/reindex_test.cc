@@ -24,6 +24,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rapidjson/document.h"
+#include "common/facet_column_data.h"
 #include "tests/test_util.h"
 
 extern char** environ;
@@ -384,6 +385,27 @@ TEST_P(CrashTest, KilledReindexLeavesACompleteDatabase) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Seeds, CrashTest, ::testing::Values(1, 2, 3, 4));
+
+// Every run leaves the facet column file of its last commit beside the
+// database, which one-shot searches read (common/facet_column_data.h).
+TEST_F(ReindexTest, EveryRunLeavesTheFacetColumnOfItsLastCommit) {
+  auto current = [this] {
+    Xapian::Database db(db_);
+    return ReadFacetColumnFile(fs::canonical(db_).string(), db.get_uuid(),
+                               db.get_revision());
+  };
+  const std::string half = WriteCorpus(dir_, 1000, "half.jsonl");
+  for (const std::string& command :
+       {" --quiet --db " + Quote(db_) + " " + Quote(half),   // first load
+        " --quiet --db " + Quote(db_) + " " + Quote(corpus_),  // add
+        " reindex --quiet --grace 0s --db " + Quote(db_)}) {
+    ASSERT_EQ(RunCommand(testing::NewsindexPath() + command).exit_code, 0)
+        << command;
+    absl::StatusOr<FacetColumnData> column = current();
+    ASSERT_TRUE(column.ok()) << command << ": " << column.status();
+    EXPECT_EQ(column->rows.size(), Ids(db_).size() + 1) << command;
+  }
+}
 
 // What a kill leaves while a directory is discarded (a finished build, an
 // old generation) is stale: the next run removes it and never resumes it.

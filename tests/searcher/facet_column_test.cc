@@ -11,6 +11,9 @@
 
 #include "gtest/gtest.h"
 #include "newsearch/searcher.h"
+#include "common/facet_column_data.h"
+#include "indexer/index_writer.h"
+#include "indexer/ingest.h"
 #include "tests/searcher/test_index.h"
 #include "tests/test_util.h"
 
@@ -83,35 +86,50 @@ class FacetColumnTest : public ::testing::Test {
   static void SetUpTestSuite() {
     const std::string path = testing::MakeTempDir("db");
     ASSERT_THAT(testing::BuildTestIndex(path, RandomReports()), IsOk());
+    // Half of the column searches read it from the file newsindex writes.
+    ASSERT_THAT(WriteFacetColumnFile(path), IsOk());
     SearcherOptions spies;
     spies.facet_cache = false;
+    spies.facet_column_file = false;
     SearcherOptions column;
     column.facet_cache_blocking = true;
+    column.facet_column_file = false;
+    SearcherOptions file;
+    file.facet_cache = false;
     auto by_spies = Searcher::Open(path, spies);
     auto by_column = Searcher::Open(path, column);
+    auto by_file = Searcher::Open(path, file);
     ASSERT_THAT(by_spies, IsOk());
     ASSERT_THAT(by_column, IsOk());
+    ASSERT_THAT(by_file, IsOk());
     spies_ = by_spies->release();
     column_ = by_column->release();
+    file_ = by_file->release();
   }
   static void TearDownTestSuite() {
     delete spies_;
     delete column_;
+    delete file_;
   }
 
-  // The same request both ways.
+  // The same request both ways: by spies, and from the column built in
+  // memory or, every other call, read from its file.
   static std::pair<absl::StatusOr<SearchResponse>,
                    absl::StatusOr<SearchResponse>>
   BothWays(const SearchRequest& request) {
-    return {spies_->Search(request), column_->Search(request)};
+    static int calls = 0;
+    Searcher* column = ++calls % 2 ? column_ : file_;
+    return {spies_->Search(request), column->Search(request)};
   }
 
   static Searcher* spies_;
   static Searcher* column_;
+  static Searcher* file_;
 };
 
 Searcher* FacetColumnTest::spies_ = nullptr;
 Searcher* FacetColumnTest::column_ = nullptr;
+Searcher* FacetColumnTest::file_ = nullptr;
 
 TEST_F(FacetColumnTest, CountsExactlyWhatTheSpiesCount) {
 
@@ -248,6 +266,40 @@ TEST(FacetColumnCacheTest, BuildsInTheBackgroundAndFollowsCommits) {
   // is unchanged.
   EXPECT_EQ(first->Count({1, 2}, options).facets.fields.at("source").values.size(),
             1u);
+}
+
+// kFile (one-shot searches): the file of the handle's revision, or none;
+// never a build.
+TEST(FacetColumnCacheTest, FileModeReadsOnlyAFileOfTheRevision) {
+  const std::string path = testing::MakeTempDir("db");
+  ASSERT_THAT(testing::BuildTestIndex(
+                  path, {MakeDoc("a", "Oil", "Oil.", "", {}, "wire")}),
+              IsOk());
+  {
+    FacetColumnCache cache(path, FacetColumnCache::Mode::kFile);
+    Xapian::Database db(path);
+    EXPECT_EQ(cache.Get(db), nullptr);  // no file: spies
+  }
+  ASSERT_THAT(WriteFacetColumnFile(path), IsOk());
+  {
+    FacetColumnCache cache(path, FacetColumnCache::Mode::kFile);
+    Xapian::Database db(path);
+    std::shared_ptr<const FacetColumn> column = cache.Get(db);
+    ASSERT_NE(column, nullptr);
+    EXPECT_EQ(column->revision(), db.get_revision());
+    EXPECT_EQ(column->Source(1), "wire");
+  }
+  {
+    auto writer = IndexWriter::Open(path, {});
+    ASSERT_THAT(writer, IsOk());
+    NewsDocument doc = MakeDoc("b", "Gas", "Gas.", "", {}, "gazette");
+    ASSERT_THAT(PrepareDocument(&doc), IsOk());
+    ASSERT_THAT((*writer)->Add(doc).status(), IsOk());
+    ASSERT_THAT((*writer)->Commit(), IsOk());
+  }
+  FacetColumnCache cache(path, FacetColumnCache::Mode::kFile);
+  Xapian::Database db(path);
+  EXPECT_EQ(cache.Get(db), nullptr);  // the file is of the revision before
 }
 
 TEST(FacetColumnCacheTest, OffMeansNoColumn) {

@@ -201,6 +201,12 @@ struct SearcherOptions {
   // Build the in-memory facet values in the search that needs them instead
   // (the first search after a commit waits): for tests and one-shot tools.
   bool facet_cache_blocking = false;
+  // Read the facet values from the file newsindex writes in the database
+  // directory after each run, when it is of the revision searched (loading
+  // it costs a read of about 40 bytes a document). With facet_cache off,
+  // this alone: a one-shot search never builds them. False: spies unless
+  // facet_cache builds them.
+  bool facet_column_file = true;
   // Stubs: timeouts of remote shards, and how long a failed shard is left
   // alone before it is tried again.
   ShardOptions shards;

@@ -60,6 +60,11 @@ class FacetCounter {
   // not count them with a spy of its own. False otherwise.
   bool StoryTotals(int64_t* reports, int64_t* stories) const;
   bool HasStoryTotals() const { return story_spy_ || column_; }
+  // Counting from a column: the docid of every match, in docid order of
+  // the match; else empty.
+  const std::vector<Xapian::docid>& Matches() const {
+    return collector_.docids;
+  }
 
  private:
   struct Field {

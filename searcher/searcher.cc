@@ -15,6 +15,7 @@
 #include "newsearch/xapian_status.h"
 #include "searcher/database_pool.h"
 #include "searcher/facet_column.h"
+#include "searcher/fold_page.h"
 #include "searcher/facet_counter.h"
 #include "searcher/query_builder.h"
 #include "searcher/recency.h"
@@ -176,25 +177,25 @@ ReportValues ValuesOf(const Xapian::MSetIterator& it,
 // counts are not known.
 constexpr Xapian::doccount kMaxFoldedReports = 1000;
 
-// The other matching reports of the folded results' stories: their count
-// (the collapse count) and their outlets, best-ranked first. One match for
+// The outlets of the other matching reports of the folded results'
+// stories (whose count FillResults set), best-ranked first. One match for
 // all the page's stories, reading only value slots (story key, source) or,
 // better, the facet column. Xapian 1.4's remote shards report no collapse
 // counts: with `remote`, every result's story is looked up and a spy on the
 // story key counts its reports.
 void AddFoldedReports(const Xapian::Database& db, const Xapian::Query& query,
-                      const Xapian::MSet& mset, const FacetColumn* column,
-                      bool remote, SearchResponse* response) {
+                      const Xapian::MSet& mset,
+                      const std::vector<PageItem>& items,
+                      const FacetColumn* column, bool remote,
+                      SearchResponse* response) {
   std::map<std::string, SearchResult*> by_story;
   std::vector<Xapian::Query> stories;
   Xapian::doccount wanted = 0;
-  size_t i = 0;
-  for (auto it = mset.begin(); it != mset.end(); ++it, ++i) {
+  for (size_t i = 0; i < items.size(); ++i) {
     SearchResult& result = response->results[i];
-    result.more_reports = static_cast<int>(it.get_collapse_count());
     if (remote) result.more_reports = 1;  // not known: counted below
     if (result.more_reports == 0) continue;
-    by_story[ValuesOf(it, column).story] = &result;
+    by_story[ValuesOf(mset[items[i].index], column).story] = &result;
     stories.emplace_back(
         schema::BooleanTerm(schema::kPrefixStory, result.document.story_key));
     wanted += static_cast<Xapian::doccount>(result.more_reports) + 1;
@@ -234,24 +235,37 @@ void AddFoldedReports(const Xapian::Database& db, const Xapian::Query& query,
   }
 }
 
-// The results of the MSet's items from `skip` on, at most request.limit.
-// `stats`: QueryStats() of `query`, for the snippets.
+// The page's items of an MSet ranked by Xapian (folded by its collapse or
+// not): from `skip` on, at most request.limit.
+std::vector<PageItem> XapianPage(const Xapian::MSet& mset, Xapian::doccount skip,
+                                 int limit) {
+  std::vector<PageItem> items;
+  for (Xapian::doccount i = skip;
+       i < mset.size() && i - skip < static_cast<Xapian::doccount>(limit);
+       ++i) {
+    const Xapian::MSetIterator it = mset[i];
+    items.push_back({i, static_cast<int>(it.get_rank()) + 1,
+                     static_cast<int>(it.get_collapse_count())});
+  }
+  return items;
+}
+
+// The results of the page's MSet items. `stats`: QueryStats() of `query`,
+// for the snippets.
 absl::Status FillResults(const Xapian::MSet& mset, const Xapian::MSet& stats,
-                         Xapian::doccount skip,
+                         const std::vector<PageItem>& items,
                          const Xapian::Query& query,
                          const SearchRequest& request, const Recency& recency,
                          SearchResponse* response) {
   const SnippetMaker snippets(query, request);
-  for (Xapian::doccount i = skip;
-       i < mset.size() &&
-       i - skip < static_cast<Xapian::doccount>(request.limit);
-       ++i) {
-    const Xapian::MSetIterator it = mset[i];
+  for (const PageItem& item : items) {
+    const Xapian::MSetIterator it = mset[item.index];
     const Xapian::Document xdoc = it.get_document();
     ASSIGN_OR_RETURN(NewsDocument doc, DecodeDocData(xdoc.get_data()));
     SearchResult result;
     result.docid = *it;
-    result.rank = static_cast<int>(it.get_rank()) + 1;
+    result.rank = item.rank;
+    result.more_reports = request.fold ? item.more_reports : 0;
     result.score = it.get_weight();
     // As kSlotPublished holds it (whole seconds), without reading it.
     if (doc.published && recency.scale > 0) {
@@ -499,9 +513,14 @@ absl::StatusOr<SearchResponse> SearchOnce(
     // every match, so it counts reports and distinct stories exactly (the
     // facets' spy does when it counts stories, saving a value read).
     Xapian::ValueCountMatchSpy stories(schema::kSlotStoryKey);
-    if (request.fold) {
+    // With the column's story ids, folding is done in memory (fold_page.h):
+    // Xapian's collapse reads the story key of every match.
+    const bool fold_in_memory = request.fold && column && !remote;
+    if (request.fold && !fold_in_memory) {
       enquire.set_collapse_key(schema::kSlotStoryKey);
-      if (!facets->HasStoryTotals()) enquire.add_matchspy(&stories);
+    }
+    if (request.fold && !facets->HasStoryTotals()) {
+      enquire.add_matchspy(&stories);
     }
     facets->Attach(enquire);
     if (request.time_limit > absl::ZeroDuration()) {
@@ -511,9 +530,13 @@ absl::StatusOr<SearchResponse> SearchOnce(
     // With ties ordered in the page: one item either side, to see whether a
     // tie crosses its edges.
     Xapian::doccount before = ties_in_page && request.offset > 0 ? 1 : 0;
-    Xapian::MSet mset = enquire.get_mset(
-        request.offset - before,
-        request.limit + before + (ties_in_page ? 1 : 0), db.get_doccount());
+    Xapian::MSet mset =
+        fold_in_memory
+            ? enquire.get_mset(0, FoldWindow(request.offset, request.limit),
+                               db.get_doccount())
+            : enquire.get_mset(request.offset - before,
+                               request.limit + before + (ties_in_page ? 1 : 0),
+                               db.get_doccount());
     response.total = mset.get_matches_estimated();
     response.total_exact =
         mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
@@ -549,11 +572,22 @@ absl::StatusOr<SearchResponse> SearchOnce(
       ties_in_page = false;
     }
     if (request.after_match_for_testing) request.after_match_for_testing();
+    std::vector<PageItem> items;
+    if (fold_in_memory) {
+      FoldedPage page =
+          FoldPage(enquire, std::move(mset), *column, facets->Matches(),
+                   request.offset, request.limit);
+      mset = std::move(page.mset);
+      items = std::move(page.items);
+    } else {
+      items = XapianPage(mset, before, request.limit);
+    }
     RETURN_IF_ERROR(
-        FillResults(mset, stats, before, query, request, recency, &response));
+        FillResults(mset, stats, items, query, request, recency, &response));
     if (ties_in_page) OrderTiesInPage(request.offset, &response.results);
     if (request.fold) {
-      AddFoldedReports(db, text_query, mset, column.get(), remote, &response);
+      AddFoldedReports(db, text_query, mset, items, column.get(), remote,
+                       &response);
     }
   } catch (const Xapian::Error& e) {
     return XapianErrorToStatus(e,

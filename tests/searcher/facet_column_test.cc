@@ -9,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "newsearch/searcher.h"
 #include "common/facet_column_data.h"
@@ -187,6 +188,99 @@ TEST_F(FacetColumnTest, FoldedTotalsAndOutletsComeFromTheColumnToo) {
     if (!a->results[i].outlets.empty()) ++with_outlets;
   }
   EXPECT_GT(with_outlets, 0);
+}
+
+// Folded in memory from the column (fold_page.h), every page is the one
+// Xapian's collapse gives: the same reports, ranks, counts and outlets, in
+// every sort, on pages deep enough to need a wider window, and past the
+// last story.
+TEST_F(FacetColumnTest, FoldedPagesAreThoseOfXapiansCollapse) {
+  int compared = 0;
+  for (const char* query : {"oil", "gas OR storm OR vote", ""}) {
+    for (SortOrder sort : {SortOrder::kHybrid, SortOrder::kRelevance,
+                           SortOrder::kNewest, SortOrder::kOldest}) {
+      for (auto [offset, limit] : std::vector<std::pair<int, int>>{
+               {0, 10}, {0, 1}, {20, 30}, {60, 40}, {85, 10}, {200, 10},
+               {5, 0}}) {
+        SearchRequest request;
+        request.query = query;
+        request.sort = sort;
+        request.now = absl::FromUnixSeconds(1798761600);
+        request.offset = offset;
+        request.limit = limit;
+        request.snippet_length = 0;
+        auto [a, b] = BothWays(request);
+        ASSERT_THAT(a, IsOk());
+        ASSERT_THAT(b, IsOk());
+        const std::string where = absl::StrCat(
+            "query '", query, "' sort ", static_cast<int>(sort), " offset ",
+            offset, " limit ", limit);
+        EXPECT_EQ(a->total, b->total) << where;
+        EXPECT_EQ(a->reports, b->reports) << where;
+        ASSERT_EQ(a->results.size(), b->results.size()) << where;
+        for (size_t i = 0; i < a->results.size(); ++i) {
+          ASSERT_EQ(a->results[i].docid, b->results[i].docid)
+              << where << ", result " << i;
+          EXPECT_EQ(a->results[i].rank, b->results[i].rank) << where;
+          EXPECT_EQ(a->results[i].more_reports, b->results[i].more_reports)
+              << where << ", result " << i;
+          EXPECT_EQ(a->results[i].outlets, b->results[i].outlets) << where;
+        }
+        ++compared;
+      }
+    }
+  }
+  EXPECT_EQ(compared, 3 * 4 * 7);
+}
+
+// One story's 150 reports fill the first window of ranked reports: the
+// other stories are found by ranking deeper.
+TEST(FoldPageTest, RanksDeeperWhenOneStoryFillsTheWindow) {
+  std::vector<NewsDocument> docs;
+  for (int i = 0; i < 150; ++i) {
+    NewsDocument doc = MakeDoc(
+        absl::StrCat("big", i), "Flood", "Flood.",
+        absl::FormatTime("%Y-%m-%dT%H:%M:%SZ",
+                         absl::FromUnixSeconds(1764000000 + 60 * i),
+                         absl::UTCTimeZone()),
+        {}, i % 2 ? "wire" : "daily");
+    doc.story_key = "big";
+    docs.push_back(std::move(doc));
+  }
+  for (int i = 0; i < 5; ++i) {
+    NewsDocument doc = MakeDoc(absl::StrCat("small", i), "Flood", "Flood.",
+                               absl::StrCat("2024-0", i + 1, "-01T00:00:00Z"),
+                               {}, "gazette");
+    doc.story_key = absl::StrCat("small", i);
+    docs.push_back(std::move(doc));
+  }
+  const std::string path = testing::MakeTempDir("db");
+  ASSERT_THAT(testing::BuildTestIndex(path, docs), IsOk());
+  SearcherOptions spies;
+  spies.facet_cache = false;
+  spies.facet_column_file = false;
+  SearcherOptions column;
+  column.facet_cache_blocking = true;
+  auto by_spies = Searcher::Open(path, spies);
+  auto by_column = Searcher::Open(path, column);
+  ASSERT_THAT(by_spies, IsOk());
+  ASSERT_THAT(by_column, IsOk());
+  SearchRequest request;
+  request.query = "flood";
+  request.sort = SortOrder::kNewest;
+  absl::StatusOr<SearchResponse> a = (*by_spies)->Search(request);
+  absl::StatusOr<SearchResponse> b = (*by_column)->Search(request);
+  ASSERT_THAT(a, IsOk());
+  ASSERT_THAT(b, IsOk());
+  ASSERT_EQ(b->results.size(), 6u);
+  EXPECT_EQ(b->results[0].document.id, "big149");
+  EXPECT_EQ(b->results[0].more_reports, 149);
+  ASSERT_EQ(a->results.size(), b->results.size());
+  for (size_t i = 0; i < a->results.size(); ++i) {
+    EXPECT_EQ(a->results[i].docid, b->results[i].docid) << i;
+    EXPECT_EQ(a->results[i].more_reports, b->results[i].more_reports) << i;
+    EXPECT_EQ(a->results[i].outlets, b->results[i].outlets) << i;
+  }
 }
 
 TEST_F(FacetColumnTest, HybridRankingIsTheSameFromTheColumn) {

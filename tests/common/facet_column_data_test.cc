@@ -10,8 +10,6 @@
 #include <fstream>
 
 #include "gtest/gtest.h"
-#include "indexer/index_writer.h"
-#include "indexer/ingest.h"
 #include "tests/searcher/test_index.h"
 #include "tests/test_util.h"
 
@@ -80,14 +78,10 @@ TEST_F(FacetColumnDataTest, WhatIsWrittenIsReadBackWhole) {
 
 TEST_F(FacetColumnDataTest, AFileOfAnotherRevisionIsRefused) {
   ASSERT_THAT(WriteFacetColumnFile(dir_), IsOk());
-  {
-    auto writer = IndexWriter::Open(dir_, {});
-    ASSERT_THAT(writer, IsOk());
-    NewsDocument doc = MakeDoc("d", "Storm", "Storm.", "", {}, "daily");
-    ASSERT_THAT(PrepareDocument(&doc), IsOk());
-    ASSERT_THAT((*writer)->Add(doc).status(), IsOk());
-    ASSERT_THAT((*writer)->Commit(), IsOk());
-  }
+  // One more document, committed.
+  ASSERT_THAT(testing::BuildTestIndex(
+                  dir_, {MakeDoc("d", "Storm", "Storm.", "", {}, "daily")}),
+              IsOk());
   EXPECT_EQ(Read().status().code(), absl::StatusCode::kFailedPrecondition);
   ASSERT_THAT(WriteFacetColumnFile(dir_), IsOk());
   ASSERT_THAT(Read(), IsOk());

@@ -13,8 +13,6 @@
 #include "gtest/gtest.h"
 #include "newsearch/searcher.h"
 #include "common/facet_column_data.h"
-#include "indexer/index_writer.h"
-#include "indexer/ingest.h"
 #include "tests/searcher/test_index.h"
 #include "tests/test_util.h"
 
@@ -336,15 +334,11 @@ TEST(FacetColumnCacheTest, BuildsInTheBackgroundAndFollowsCommits) {
   ASSERT_NE(first, nullptr);
   EXPECT_EQ(first->revision(), db.get_revision());
 
-  {
-    auto writer = IndexWriter::Open(path, {});
-    ASSERT_THAT(writer, IsOk());
-    NewsDocument doc =
-        MakeDoc("b", "Gas", "Gas.", "2025-10-26T10:00:00Z", {}, "gazette");
-    ASSERT_THAT(PrepareDocument(&doc), IsOk());
-    ASSERT_THAT((*writer)->Add(doc).status(), IsOk());
-    ASSERT_THAT((*writer)->Commit(), IsOk());
-  }
+  // One more document, committed.
+  ASSERT_THAT(testing::BuildTestIndex(
+                  path, {MakeDoc("b", "Gas", "Gas.", "2025-10-26T10:00:00Z",
+                                 {}, "gazette")}),
+              IsOk());
   db.reopen();
   std::shared_ptr<const FacetColumn> second = WaitForColumn(&cache, db);
   ASSERT_NE(second, nullptr);
@@ -383,14 +377,10 @@ TEST(FacetColumnCacheTest, FileModeReadsOnlyAFileOfTheRevision) {
     EXPECT_EQ(column->revision(), db.get_revision());
     EXPECT_EQ(column->Source(1), "wire");
   }
-  {
-    auto writer = IndexWriter::Open(path, {});
-    ASSERT_THAT(writer, IsOk());
-    NewsDocument doc = MakeDoc("b", "Gas", "Gas.", "", {}, "gazette");
-    ASSERT_THAT(PrepareDocument(&doc), IsOk());
-    ASSERT_THAT((*writer)->Add(doc).status(), IsOk());
-    ASSERT_THAT((*writer)->Commit(), IsOk());
-  }
+  // One more document, committed.
+  ASSERT_THAT(testing::BuildTestIndex(
+                  path, {MakeDoc("b", "Gas", "Gas.", "", {}, "gazette")}),
+              IsOk());
   FacetColumnCache cache(path, FacetColumnCache::Mode::kFile);
   Xapian::Database db(path);
   EXPECT_EQ(cache.Get(db), nullptr);  // the file is of the revision before

@@ -20,44 +20,71 @@ int64_t FloorDiv(int64_t a, int64_t b) {
   return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
 }
 
-// Interns strings of one kind (a field's values, topic sets) while building.
-// Maps a UTC time to the start of its local bucket, as seconds after
-// 1970-01-01T00:00 on the local calendar. Whole UTC hours that fall inside
-// one local hour (every hour of a zone with whole-hour offsets, all but the
-// transition hours of the others) are converted once.
+// Maps a UTC time to its local bucket, numbered in order of first use
+// (keys() has each one's start, as seconds after 1970-01-01T00:00 on the
+// local calendar). Whole UTC hours that fall inside one local hour (every
+// hour of a zone with whole-hour offsets, all but the transition hours of
+// the others) are converted once, in an array over the matches' span of
+// hours when it is at most kDenseHours and 4 a time (else a hash map), so
+// that a match costs an array read rather than two hash lookups.
 class Bucketer {
  public:
-  Bucketer(absl::TimeZone zone, DateInterval interval)
-      : zone_(zone), interval_(interval) {}
+  // [first, last]: the span of the times to come, `times` how many.
+  Bucketer(absl::TimeZone zone, DateInterval interval, int64_t first,
+           int64_t last, size_t times)
+      : zone_(zone), interval_(interval) {
+    first_hour_ = FloorDiv(first, kSecondsPerHour);
+    const int64_t span = FloorDiv(last, kSecondsPerHour) - first_hour_ + 1;
+    // Filling the array must cost less than the lookups it saves.
+    if (first <= last && span <= kDenseHours &&
+        span <= 4 * static_cast<int64_t>(times)) {
+      dense_.assign(span, kUnknown);
+    }
+  }
 
-  int64_t operator()(int64_t t) {
+  uint32_t operator()(int64_t t) {
     const int64_t hour = FloorDiv(t, kSecondsPerHour);
-    auto it = hours_.find(hour);
-    if (it == hours_.end()) {
+    int32_t* slot = dense_.empty() ? &sparse_.try_emplace(hour, kUnknown)
+                                          .first->second
+                                   : &dense_[hour - first_hour_];
+    if (*slot == kUnknown) {
       const absl::Time start = absl::FromUnixSeconds(hour * kSecondsPerHour);
       const int offset = zone_.At(start).offset;
       const bool whole =
           offset % kSecondsPerHour == 0 &&
           zone_.At(start + absl::Seconds(kSecondsPerHour - 1)).offset ==
               offset;
-      it = hours_.emplace(hour, whole ? Exact(start) : kUneven).first;
+      *slot = whole ? static_cast<int32_t>(IndexOf(Exact(start))) : kUneven;
     }
-    return it->second != kUneven ? it->second
-                                 : Exact(absl::FromUnixSeconds(t));
+    return *slot != kUneven ? static_cast<uint32_t>(*slot)
+                            : IndexOf(Exact(absl::FromUnixSeconds(t)));
   }
 
+  const std::vector<int64_t>& keys() const { return keys_; }
   static absl::CivilSecond Civil(int64_t key) { return Epoch() + key; }
 
  private:
-  static constexpr int64_t kUneven = INT64_MIN;
+  static constexpr int64_t kDenseHours = int64_t{1} << 20;  // 120 years
+  static constexpr int32_t kUnknown = -1;
+  static constexpr int32_t kUneven = -2;
   static absl::CivilSecond Epoch() { return absl::CivilSecond(1970, 1, 1); }
   int64_t Exact(absl::Time t) const {
     return BucketStart(absl::ToCivilSecond(t, zone_), interval_) - Epoch();
   }
+  uint32_t IndexOf(int64_t key) {
+    auto [it, added] =
+        index_.try_emplace(key, static_cast<uint32_t>(keys_.size()));
+    if (added) keys_.push_back(key);
+    return it->second;
+  }
 
   absl::TimeZone zone_;
   DateInterval interval_;
-  absl::flat_hash_map<int64_t, int64_t> hours_;
+  int64_t first_hour_ = 0;
+  std::vector<int32_t> dense_;  // by hour - first_hour_
+  absl::flat_hash_map<int64_t, int32_t> sparse_;
+  absl::flat_hash_map<int64_t, uint32_t> index_;  // bucket start -> index
+  std::vector<int64_t> keys_;
 };
 
 }  // namespace
@@ -147,19 +174,25 @@ DateHistogram FacetColumn::CountDates(const std::vector<Xapian::docid>& matches,
                    : FitInterval(options.interval,
                                  absl::Seconds(last - first));
   const bool stories = options.count == FacetCount::kStories;
-  Bucketer bucket(options.zone, interval);
-  absl::flat_hash_map<int64_t, int64_t> by_bucket;
-  absl::flat_hash_set<std::pair<int64_t, uint32_t>> story_buckets;
+  Bucketer bucket(options.zone, interval, first, last, matches.size());
+  std::vector<int64_t> counts;  // by bucket index
+  absl::flat_hash_set<uint64_t> story_buckets;
   for (Xapian::docid did : matches) {
     if (did >= data_.rows.size() || !data_.rows[did].dated) continue;
     const Row& row = data_.rows[did];
-    const int64_t key = bucket(row.published);
-    if (stories && !story_buckets.emplace(key, row.story).second) continue;
-    ++by_bucket[key];
+    const uint32_t index = bucket(row.published);
+    if (stories &&
+        !story_buckets.insert((uint64_t{index} << 32) | row.story).second) {
+      continue;
+    }
+    if (index >= counts.size()) counts.resize(index + 1);
+    ++counts[index];
   }
   std::map<absl::CivilSecond, int64_t> ordered;
-  for (const auto& [key, count] : by_bucket) {
-    ordered[Bucketer::Civil(key)] = count;
+  for (size_t index = 0; index < counts.size(); ++index) {
+    if (counts[index] > 0) {
+      ordered[Bucketer::Civil(bucket.keys()[index])] = counts[index];
+    }
   }
   return HistogramFromBuckets(ordered, interval, options.zone_name);
 }

@@ -1,6 +1,7 @@
-// Folds a ranked match into stories in memory, from the facet column, for
-// the page a folded search shows: the best-ranked report of each story in
-// rank order, with how many other reports of its story matched.
+// The page of a search's results: folded into stories in memory from the
+// facet column (the best-ranked report of each story in rank order, with
+// how many other reports of its story matched), or as Xapian ranked and
+// collapsed it; and the outlets of each folded story's other reports.
 //
 // Xapian's collapse on the story-key slot does the same, but reads that
 // value for every match, which cost three quarters of a folded search over
@@ -22,6 +23,7 @@
 
 #include <vector>
 
+#include "newsearch/searcher.h"
 #include "searcher/facet_column.h"
 
 namespace newsearch {
@@ -51,6 +53,23 @@ FoldedPage FoldPage(Xapian::Enquire& enquire, Xapian::MSet mset,
                     const FacetColumn& column,
                     const std::vector<Xapian::docid>& matches, int offset,
                     int limit);
+
+// The page's items of an MSet ranked by Xapian (folded by its collapse or
+// not): from `skip` on, at most `limit`, with the collapse counts.
+std::vector<PageItem> XapianPage(const Xapian::MSet& mset,
+                                 Xapian::doccount skip, int limit);
+
+// The outlets of the other matching reports of the folded results' stories
+// (response->results[i] is of items[i], its more_reports set), best-ranked
+// first. One match for all the page's stories, reading only value slots
+// (story key, source) or, better, the column. Xapian 1.4's remote shards
+// report no collapse counts: with `remote`, every result's story is looked
+// up and a spy on the story key counts its reports.
+void AddFoldedReports(const Xapian::Database& db, const Xapian::Query& query,
+                      const Xapian::MSet& mset,
+                      const std::vector<PageItem>& items,
+                      const FacetColumn* column, bool remote,
+                      SearchResponse* response);
 
 }  // namespace newsearch
 

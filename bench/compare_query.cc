@@ -245,7 +245,9 @@ absl::StatusOr<std::unique_ptr<QuerySystem>> OpenSystem(
     }
     SearcherOptions searcher_options;
     if (system == "newsearch") {
-      searcher_options.facet_cache = false;  // Xapian's value spies
+      // Xapian's value spies, not the column file newsindex writes.
+      searcher_options.facet_cache = false;
+      searcher_options.facet_column_file = false;
     } else {
       // The server's in-memory facet column, built in the first search (the
       // untimed warm-up pass), so that every timed search uses it.

@@ -123,6 +123,7 @@ absl::Status QueryFixture::BuildDatabases(const Corpus& corpus) {
   RETURN_IF_ERROR(BuildFts5Index(corpus.lines, fts5_path).status());
   SearcherOptions spies;
   spies.facet_cache = false;
+  spies.facet_column_file = false;
   ASSIGN_OR_RETURN(searcher_, Searcher::Open(newsearch_path, spies));
   SearcherOptions column;
   column.facet_cache_blocking = true;

@@ -247,15 +247,21 @@ FacetColumnCache::~FacetColumnCache() {
 }
 
 std::shared_ptr<const FacetColumn> FacetColumnCache::Get(
-    Xapian::Database& db) {
+    Xapian::Database& db, const std::function<Xapian::doccount()>& matches) {
   if (mode_ == Mode::kOff) return nullptr;
   std::string uuid;
   Xapian::rev revision = 0;
+  Xapian::doccount documents = 0;
   try {
     uuid = db.get_uuid();
     revision = db.get_revision();
+    documents = db.get_doccount();
   } catch (const Xapian::Error&) {
     return nullptr;  // not a single local database: spies it is
+  }
+  if (mode_ == Mode::kFile && matches &&
+      matches() < documents / kFileWorthFraction) {
+    return nullptr;
   }
   std::unique_lock<std::mutex> lock(mu_);
   if (column_ && column_->IsOf(uuid, revision)) return column_;

@@ -26,6 +26,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -112,8 +113,15 @@ class FacetColumnCache {
   FacetColumnCache& operator=(const FacetColumnCache&) = delete;
 
   // The column of `db`'s revision, or null (then, in kBackground, a build is
-  // started unless one is under way).
-  std::shared_ptr<const FacetColumn> Get(Xapian::Database& db);
+  // started unless one is under way). `matches`, called in kFile mode
+  // only: an estimate of what the search will count. The file is read only
+  // when they are at least 1/kFileWorthFraction of the documents: below
+  // that their value reads cost less than reading the file (about 30 ms a
+  // million documents).
+  static constexpr Xapian::doccount kFileWorthFraction = 50;
+  std::shared_ptr<const FacetColumn> Get(
+      Xapian::Database& db,
+      const std::function<Xapian::doccount()>& matches = nullptr);
 
  private:
   void BuildFromPath();

@@ -1,6 +1,7 @@
 #include "newsearch/searcher.h"
 
 #include <algorithm>
+#include <functional>
 #include <limits>
 #include <utility>
 
@@ -133,6 +134,15 @@ Recency AddRecency(const Xapian::Database& db, const SearchRequest& request,
   return recency;
 }
 
+// Xapian's estimate of the matches of `query`, from term statistics: no
+// posting is read.
+Xapian::doccount EstimateMatches(const Xapian::Database& db,
+                                 const Xapian::Query& query) {
+  Xapian::Enquire enquire(db);
+  enquire.set_query(query);
+  return enquire.get_mset(0, 0).get_matches_estimated();
+}
+
 // Did-you-mean: the corrected query (see SuggestCorrection), when with the
 // same filters it matches more documents than the `matches` of the query.
 absl::StatusOr<std::optional<std::string>> Suggest(const Xapian::Database& db,
@@ -188,10 +198,15 @@ absl::Status FillResults(const Xapian::MSet& mset, const Xapian::MSet& stats,
   return absl::OkStatus();
 }
 
+// The facet column of the database searched for a query (whose estimated
+// matches FacetColumnCache::Get may weigh); null for none.
+using ColumnFor =
+    std::function<std::shared_ptr<const FacetColumn>(const Xapian::Query&)>;
+
 absl::StatusOr<SearchResponse> SearchOnce(
     const Xapian::Database& db, const std::string& path,
-    const std::shared_ptr<const FacetColumn>& column,
-    const SearchRequest& request, absl::Time start, bool remote);
+    const ColumnFor& column_for, const SearchRequest& request,
+    absl::Time start, bool remote);
 
 // Codes a search gets when a shard stops answering (NetworkError,
 // NetworkTimeoutError) or disappears.
@@ -270,11 +285,15 @@ absl::StatusOr<SearchResponse> Searcher::Search(const SearchRequest& request) {
         continue;
       return lease.status();
     }
-    std::shared_ptr<const FacetColumn> column =
-        pool_->sharded() ? nullptr : facet_cache_->Get(lease->db());
+    Xapian::Database& db = lease->db();
+    const ColumnFor column_for = [&](const Xapian::Query& query) {
+      return pool_->sharded()
+                 ? nullptr
+                 : facet_cache_->Get(
+                       db, [&] { return EstimateMatches(db, query); });
+    };
     absl::StatusOr<SearchResponse> response = SearchOnce(
-        lease->db(), pool_->path(), column, request, start,
-        lease->has_remote());
+        db, pool_->path(), column_for, request, start, lease->has_remote());
     if (response.ok()) {
       response->shards_searched = lease->shards_searched();
       response->shards_pruned = lease->shards_pruned();
@@ -374,14 +393,16 @@ namespace {
 
 absl::StatusOr<SearchResponse> SearchOnce(
     const Xapian::Database& db, const std::string& path,
-    const std::shared_ptr<const FacetColumn>& column,
-    const SearchRequest& request, absl::Time start, bool remote) {
+    const ColumnFor& column_for, const SearchRequest& request,
+    absl::Time start, bool remote) {
   const absl::Time now = request.now.value_or(start);
   ASSIGN_OR_RETURN(absl::TimeZone zone, LoadZone(request.time_zone));
   const QueryOptions query_options{zone, request.language, now};
   ASSIGN_OR_RETURN(Xapian::Query query,
                    BuildQuery(db, request.query, query_options));
   ASSIGN_OR_RETURN(query, ApplyFilters(query, request.filters));
+  const std::shared_ptr<const FacetColumn> column =
+      column_for(query);
   ASSIGN_OR_RETURN(
       std::unique_ptr<FacetCounter> facets,
       FacetCounter::Create(

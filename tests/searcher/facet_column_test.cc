@@ -360,9 +360,11 @@ TEST(FacetColumnCacheTest, BuildsInTheBackgroundAndFollowsCommits) {
 // never a build.
 TEST(FacetColumnCacheTest, FileModeReadsOnlyAFileOfTheRevision) {
   const std::string path = testing::MakeTempDir("db");
-  ASSERT_THAT(testing::BuildTestIndex(
-                  path, {MakeDoc("a", "Oil", "Oil.", "", {}, "wire")}),
-              IsOk());
+  std::vector<NewsDocument> docs = {MakeDoc("a", "Oil", "Oil.", "", {}, "wire")};
+  for (int i = 0; i < 99; ++i) {
+    docs.push_back(MakeDoc(absl::StrCat("f", i), "Gas", "Gas.", "", {}, "daily"));
+  }
+  ASSERT_THAT(testing::BuildTestIndex(path, docs), IsOk());
   {
     FacetColumnCache cache(path, FacetColumnCache::Mode::kFile);
     Xapian::Database db(path);
@@ -376,6 +378,13 @@ TEST(FacetColumnCacheTest, FileModeReadsOnlyAFileOfTheRevision) {
     ASSERT_NE(column, nullptr);
     EXPECT_EQ(column->revision(), db.get_revision());
     EXPECT_EQ(column->Source(1), "wire");
+  }
+  {
+    // Too few of the 100 documents match for the file to be worth reading.
+    FacetColumnCache cache(path, FacetColumnCache::Mode::kFile);
+    Xapian::Database db(path);
+    EXPECT_EQ(cache.Get(db, [] { return Xapian::doccount{1}; }), nullptr);
+    EXPECT_NE(cache.Get(db, [] { return Xapian::doccount{2}; }), nullptr);
   }
   // One more document, committed.
   ASSERT_THAT(testing::BuildTestIndex(

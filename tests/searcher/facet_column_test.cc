@@ -79,6 +79,21 @@ std::string Describe(const SearchResponse& response) {
   return out.str();
 }
 
+// Searchers that count with Xapian's value spies only, and with the column
+// built in memory (never read from the file).
+SearcherOptions SpiesOnly() {
+  SearcherOptions options;
+  options.facet_cache = false;
+  options.facet_column_file = false;
+  return options;
+}
+SearcherOptions BuiltColumn() {
+  SearcherOptions options;
+  options.facet_cache_blocking = true;
+  options.facet_column_file = false;
+  return options;
+}
+
 // The random corpus, and a searcher counting each way over it.
 class FacetColumnTest : public ::testing::Test {
  protected:
@@ -87,16 +102,10 @@ class FacetColumnTest : public ::testing::Test {
     ASSERT_THAT(testing::BuildTestIndex(path, RandomReports()), IsOk());
     // Half of the column searches read it from the file newsindex writes.
     ASSERT_THAT(WriteFacetColumnFile(path), IsOk());
-    SearcherOptions spies;
-    spies.facet_cache = false;
-    spies.facet_column_file = false;
-    SearcherOptions column;
-    column.facet_cache_blocking = true;
-    column.facet_column_file = false;
     SearcherOptions file;
     file.facet_cache = false;
-    auto by_spies = Searcher::Open(path, spies);
-    auto by_column = Searcher::Open(path, column);
+    auto by_spies = Searcher::Open(path, SpiesOnly());
+    auto by_column = Searcher::Open(path, BuiltColumn());
     auto by_file = Searcher::Open(path, file);
     ASSERT_THAT(by_spies, IsOk());
     ASSERT_THAT(by_column, IsOk());
@@ -254,13 +263,8 @@ TEST(FoldPageTest, RanksDeeperWhenOneStoryFillsTheWindow) {
   }
   const std::string path = testing::MakeTempDir("db");
   ASSERT_THAT(testing::BuildTestIndex(path, docs), IsOk());
-  SearcherOptions spies;
-  spies.facet_cache = false;
-  spies.facet_column_file = false;
-  SearcherOptions column;
-  column.facet_cache_blocking = true;
-  auto by_spies = Searcher::Open(path, spies);
-  auto by_column = Searcher::Open(path, column);
+  auto by_spies = Searcher::Open(path, SpiesOnly());
+  auto by_column = Searcher::Open(path, BuiltColumn());
   ASSERT_THAT(by_spies, IsOk());
   ASSERT_THAT(by_column, IsOk());
   SearchRequest request;
